@@ -1,0 +1,1 @@
+"""Välfärdsjämföraren: a citizen-facing comparison service for Swedish kommuner."""

@@ -1,0 +1,74 @@
+"""Language selection and gettext. Swedish is the source language; English is a catalogue.
+
+The language is part of the URL: `/en/...` is English, everything else Swedish. A tiny
+ASGI middleware strips the prefix and records the language in a context variable, so
+routes are written once and templates build links with `link()`.
+"""
+
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LANGS = ("sv", "en")
+DEFAULT_LANG = "sv"
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+
+current_lang: ContextVar[str] = ContextVar("current_lang", default=DEFAULT_LANG)
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """Read the .po catalogue directly so no compiled .mo file has to be kept in sync."""
+    po = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if lang == DEFAULT_LANG or not po.exists():
+        return NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf)
+
+
+def gettext(message: str) -> str:
+    return translations(current_lang.get()).ugettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_lang.get()).ungettext(singular, plural, n)
+
+
+def link(path: str, lang: str | None = None) -> str:
+    """The URL of `path` in the current (or given) language."""
+    lang = lang or current_lang.get()
+    if lang == DEFAULT_LANG:
+        return path
+    return f"/{lang}" + (path if path != "/" else "/")
+
+
+class LanguagePrefixMiddleware:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        lang = DEFAULT_LANG
+        for candidate in LANGS:
+            prefix = f"/{candidate}"
+            if candidate != DEFAULT_LANG and (path == prefix or path.startswith(prefix + "/")):
+                lang = candidate
+                scope = dict(scope, path=path[len(prefix) :] or "/")
+                scope["raw_path"] = scope["path"].encode()
+        token = current_lang.set(lang)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current_lang.reset(token)

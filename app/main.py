@@ -1,0 +1,40 @@
+"""The application factory: settings in, a fully wired FastAPI app out."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.api import health
+from app.db import make_engine
+from app.i18n import LanguagePrefixMiddleware
+from app.search.client import make_client
+from app.settings import Settings, get_settings
+from app.templating import Templates
+from app.web import pages
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Välfärdsjämföraren",
+        description="Jämför hemtjänst, särskilt boende, förskola och grundskola i din kommun.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.search = make_client(settings)
+    app.state.templates = Templates()
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(LanguagePrefixMiddleware)
+    return app

@@ -1,0 +1,29 @@
+"""The information model. Importing this package registers every table on SQLModel.metadata."""
+
+from app.models.indicators import Indicator, IndicatorValue, Level, ReferenceValue
+from app.models.ingest_runs import IngestRun
+from app.models.places import Area, Kommun, PostalCode, ServiceType
+from app.models.providers import Organisation, Provider, ProviderArea, ProviderSourceId
+from app.models.vocab import Direction, Driftsform, Section, SourceKind, Unit, ValueStatus
+
+__all__ = [
+    "Area",
+    "Direction",
+    "Driftsform",
+    "Indicator",
+    "IndicatorValue",
+    "IngestRun",
+    "Kommun",
+    "Level",
+    "Organisation",
+    "PostalCode",
+    "Provider",
+    "ProviderArea",
+    "ProviderSourceId",
+    "ReferenceValue",
+    "Section",
+    "ServiceType",
+    "SourceKind",
+    "Unit",
+    "ValueStatus",
+]

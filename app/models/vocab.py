@@ -1,0 +1,46 @@
+"""Closed vocabularies. Stored as plain strings so adding a member needs no DB type change."""
+
+from enum import IntEnum, StrEnum
+
+
+class Driftsform(StrEnum):
+    KOMMUNAL = "kommunal"
+    PRIVAT = "privat"
+    IDEBUREN = "ideburen"
+
+
+class Section(IntEnum):
+    """The five parts of a provider page (Vårdföretagarnas modell), in page order."""
+
+    PRESENTATION = 1  # Utföraren presenterar sig själv
+    HARD_FACTS = 2  # Hårda fakta
+    COMPLIANCE = 3  # Kvalitet enligt lagar och förordningar
+    BASIC_FACTS = 4  # Basfakta
+    PERCEIVED = 5  # Upplevd kvalitet
+
+
+class Unit(StrEnum):
+    PERCENT = "percent"
+    COUNT = "count"
+    RATIO = "ratio"  # e.g. children per teacher
+    POINTS = "points"  # e.g. meritvärde
+    INDEX = "index"  # Skolenkäten 0–10
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"  # higher is better
+    LOWER = "lower"  # lower is better
+    NONE = "none"  # neither: a fact, not a quality
+
+
+class SourceKind(StrEnum):
+    REGISTER = "register"
+    INSPECTION = "inspection"
+    SURVEY = "survey"
+    PROVIDER = "provider"  # provider-reported
+
+
+class ValueStatus(StrEnum):
+    OK = "ok"
+    TOO_FEW = "too_few"  # suppressed: fewer answers than the indicator's min_n
+    MISSING = "missing"

@@ -1,0 +1,1 @@
+"""Everything that talks to Meilisearch lives in this package."""

@@ -1,0 +1,40 @@
+"""The Jinja2 environment: autoescaped, gettext-aware, with the helpers every page uses."""
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app import i18n
+from app.dataset import sample_data_loaded
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["link"] = i18n.link
+    return env
+
+
+class Templates:
+    def __init__(self) -> None:
+        self.env = make_environment()
+
+    def render(
+        self, request: Request, name: str, status_code: int = 200, **context
+    ) -> HTMLResponse:
+        lang = i18n.current_lang.get()
+        context.setdefault("sample_data", sample_data_loaded(request.app.state.engine))
+        html = self.env.get_template(name).render(
+            request=request, lang=lang, path=request.url.path, **context
+        )
+        return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,1 @@
+"""HTML routers (server-rendered pages)."""

@@ -1,0 +1,1 @@
+"""Ingest jobs: sources -> validation -> SQL (one transaction) -> search index."""

@@ -1,0 +1,97 @@
+"""Cell types shared by every file schema: how a human writes a number, a flag, a list."""
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+
+
+def _number(v: Any) -> Any:
+    # Swedish exports write 12,5 and 1 234; both mean the same number as 12.5 and 1234.
+    if isinstance(v, str):
+        return v.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return v
+
+
+def _flag(v: Any) -> Any:
+    if isinstance(v, str):
+        folded = v.strip().lower()
+        if folded in {"ja", "j", "true", "1", "yes"}:
+            return True
+        if folded in {"nej", "n", "false", "0", "no"}:
+            return False
+    return v
+
+
+def _items(v: Any) -> Any:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [item.strip() for item in v.split("|") if item.strip()]
+    return v
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Count = Annotated[int, BeforeValidator(_number), Field(ge=0)]
+Percent = Annotated[float, BeforeValidator(_number), Field(ge=0, le=100)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Items = Annotated[list[str], BeforeValidator(_items)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+KommunCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+Latitude = Annotated[float, BeforeValidator(_number), Field(ge=55.0, le=69.1)]  # Sweden
+Longitude = Annotated[float, BeforeValidator(_number), Field(ge=10.9, le=24.2)]
+
+# pydantic's messages, in the Swedish an administrator fixing a file will read.
+_MESSAGES = {
+    "missing": "värde saknas",
+    "float_parsing": "inte ett tal",
+    "int_parsing": "inte ett heltal",
+    "int_from_float": "inte ett heltal",
+    "bool_parsing": "skriv ja eller nej",
+    "date_from_datetime_parsing": "inte ett datum (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "inte ett datum (ÅÅÅÅ-MM-DD)",
+    "string_pattern_mismatch": "fel format",
+    "string_too_short": "värde saknas",
+    "greater_than_equal": "för litet",
+    "less_than_equal": "för stort",
+    "enum": "inte ett tillåtet värde",
+    "literal_error": "inte ett tillåtet värde",
+}
+
+
+def describe(error: dict[str, Any]) -> str:
+    """One pydantic error as a short Swedish message with the offending value."""
+    base = _MESSAGES.get(error["type"], error["msg"])
+    ctx = error.get("ctx") or {}
+    if error["type"] == "greater_than_equal":
+        base = f"måste vara minst {ctx.get('ge')}"
+    elif error["type"] == "less_than_equal":
+        base = f"får vara högst {ctx.get('le')}"
+    elif error["type"] in {"enum", "literal_error"} and "expected" in ctx:
+        base = f"tillåtna värden: {ctx['expected']}"
+    value = error.get("input")
+    if error["type"] != "missing" and isinstance(value, str | int | float):
+        return f"{base} (fick '{value}')"
+    return base
+
+
+class RuleError(ValueError):
+    """A rule across fields of one row, raised from a model validator, naming its field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def field_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
+    out: list[tuple[str | None, str]] = []
+    for err in exc.errors():
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, RuleError):
+            out.append((cause.field, cause.message))
+            continue
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        out.append((loc[0] if loc else None, describe(dict(err))))
+    return out

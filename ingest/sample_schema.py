@@ -1,0 +1,166 @@
+"""One pydantic model per sample-data file: what a row must look like (see data/README.md)."""
+
+from datetime import date
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.models.vocab import Direction, Driftsform, SourceKind, Unit, ValueStatus
+from ingest.fields import (
+    Count,
+    Flag,
+    Items,
+    KommunCode,
+    Latitude,
+    Longitude,
+    Number,
+    Percent,
+    RuleError,
+    Slug,
+    Text,
+    Year,
+)
+
+
+class CsvRow(BaseModel):
+    """Blank cells are absent values, so optional fields take their defaults."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and v.strip() == "")}
+        return data
+
+
+class KommunRow(CsvRow):
+    code: KommunCode
+    name: Text
+    slug: Slug
+
+
+class ServiceTypeRow(CsvRow):
+    id: Slug
+    name_sv: Text
+    name_en: Text
+    description_sv: str = ""
+    description_en: str = ""
+    capacity_label_sv: Text
+    capacity_label_en: Text
+    choice_basis: Literal["area", "distance"]
+    sort_order: int = 0
+
+
+class AreaRow(CsvRow):
+    kommun_code: KommunCode
+    slug: Slug
+    name: Text
+    lat: Latitude
+    lon: Longitude
+
+
+class PostalCodeRow(CsvRow):
+    code: str = Field(pattern=r"^\d{5}$")
+    kommun_code: KommunCode
+    area_slug: Slug
+    locality: Text
+    lat: Latitude
+    lon: Longitude
+
+
+class OrganisationRow(CsvRow):
+    key: Slug
+    name: Text
+    org_nr: str | None = Field(default=None, pattern=r"^\d{6}-\d{4}$")
+    driftsform: Driftsform
+
+
+class ProviderRow(CsvRow):
+    slug: Slug
+    name: Text
+    service_type: Slug
+    kommun_code: KommunCode
+    organisation_key: Slug
+    street: str | None = None
+    postal_code: str | None = Field(default=None, pattern=r"^\d{3} ?\d{2}$")
+    city: str | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    capacity: Count | None = None
+    languages: Items = []
+    profiles: Items = []
+    areas: Items = []
+    accepting_new: Flag
+    started_year: Year | None = None
+    opening_hours: str | None = None
+    phone: str | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    presentation: str | None = None
+    presentation_updated: date | None = None
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> Self:
+        if (self.lat is None) != (self.lon is None):
+            raise RuleError("lon" if self.lon is None else "lat", "lat och lon anges tillsammans")
+        return self
+
+
+class IndicatorRow(CsvRow):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+    service_type: Slug
+    section: int = Field(ge=1, le=5)
+    title_sv: Text
+    title_en: Text
+    description_sv: str = ""
+    description_en: str = ""
+    unit: Unit
+    direction: Direction
+    source_kind: SourceKind
+    source_name: Text
+    min_n: int | None = Field(default=None, ge=1)
+    key_rank: int | None = Field(default=None, ge=1, le=3)
+    sort_order: int = 0
+    decimals: int = Field(default=0, ge=0, le=3)
+
+
+class FigureRow(CsvRow):
+    """Fields every stored figure has, provider-level or reference."""
+
+    year: Year
+    period: Text
+    value: Number | None = None
+    n_answers: Count | None = None
+    response_rate: Percent | None = None
+    status: ValueStatus
+    source: Text
+    published: date | None = None
+    fetched: date
+
+    @model_validator(mode="after")
+    def _status_matches_value(self) -> Self:
+        if self.status == ValueStatus.OK and self.value is None:
+            raise RuleError("value", "status ok kräver ett värde")
+        if self.status != ValueStatus.OK and self.value is not None:
+            raise RuleError("value", f"status {self.status.value} får inte ha något värde")
+        return self
+
+
+class ValueRow(FigureRow):
+    provider_slug: Slug
+    indicator_id: Text
+
+
+class ReferenceValueRow(FigureRow):
+    indicator_id: Text
+    municipality_code: KommunCode
+
+
+class LevelRow(CsvRow):
+    kommun_code: KommunCode
+    indicator_id: Text
+    good: Number
+    approved: Number
+    decided_by: str | None = None

@@ -1,0 +1,66 @@
+"""Turning a Table into typed rows, collecting every error with file, row and field."""
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ingest.errors import IngestFailed, InputError
+from ingest.fields import field_errors
+from ingest.tabular import Table
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[M]):
+    where: str
+    line: int
+    row: M
+
+    @property
+    def ref(self) -> str:
+        return f"{self.where} rad {self.line}"
+
+
+@dataclass
+class Errors:
+    """Collects errors across all files so one run reports everything wrong at once."""
+
+    items: list[InputError] = field(default_factory=list)
+
+    def add(self, where: str, line: int | None, field_name: str | None, message: str) -> None:
+        self.items.append(InputError(where, line, field_name, message))
+
+    def at(self, parsed: Parsed, field_name: str, message: str) -> None:
+        self.add(parsed.where, parsed.line, field_name, message)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise IngestFailed(self.items)
+
+
+def parse_table(table: Table, model: type[M], errors: Errors, where: str) -> list[Parsed[M]]:
+    out: list[Parsed[M]] = []
+    for row in table.rows:
+        try:
+            out.append(Parsed(where, row.line, model.model_validate(row.cells)))
+        except ValidationError as exc:
+            for field_name, message in field_errors(exc):
+                errors.add(where, row.line, field_name, message)
+    return out
+
+
+def unique(
+    rows: list[Parsed[M]], key: Callable[[M], Hashable], field_name: str, errors: Errors
+) -> dict[Hashable, Parsed[M]]:
+    """Index rows by key; a repeated key is an error on the later row."""
+    seen: dict[Hashable, Parsed[M]] = {}
+    for parsed in rows:
+        k = key(parsed.row)
+        if k in seen:
+            errors.at(parsed, field_name, f"'{k}' finns redan på rad {seen[k].line}")
+        else:
+            seen[k] = parsed
+    return seen

@@ -1,0 +1,78 @@
+"""Shared fixtures. Databases are real (SQLite, or PostgreSQL when DATABASE_URL names one);
+search is a real Meilisearch given by MEILI_URL / MEILI_MASTER_KEY (`make test` starts one)."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import meilisearch
+import pytest
+from sqlalchemy.engine import Engine
+
+from app.db import make_engine
+from app.settings import Settings
+from tests.support.databases import fresh_database
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+def _settings(database_url: str, index_prefix: str) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        meili_url=os.environ.get("MEILI_URL", "http://127.0.0.1:7700"),
+        meili_master_key=os.environ.get("MEILI_MASTER_KEY", ""),
+        meili_index_prefix=index_prefix,
+        data_dir=DATA_DIR,
+    )
+
+
+@pytest.fixture(scope="session")
+def meili_client() -> meilisearch.Client:
+    client = meilisearch.Client(
+        os.environ.get("MEILI_URL", "http://127.0.0.1:7700"),
+        os.environ.get("MEILI_MASTER_KEY") or None,
+    )
+    try:
+        client.health()
+    except Exception as exc:
+        pytest.fail(
+            f"No Meilisearch at MEILI_URL ({exc}); run the suite with `make test`, "
+            "which starts one."
+        )
+    return client
+
+
+@pytest.fixture
+def index_prefix(meili_client: meilisearch.Client) -> Iterator[str]:
+    """A unique index prefix for one test; its indexes are deleted afterwards."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    yield prefix
+    _delete_indexes(meili_client, prefix)
+
+
+def _delete_indexes(client: meilisearch.Client, prefix: str) -> None:
+    for index in client.get_indexes({"limit": 1000})["results"]:
+        if index.uid.startswith(prefix):
+            client.delete_index(index.uid)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A new database migrated to head, for tests that write."""
+    with fresh_database(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(db_url: str, index_prefix: str) -> Settings:
+    """Settings for one test: its own database and its own search indexes."""
+    return _settings(db_url, index_prefix)
