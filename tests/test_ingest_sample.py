@@ -1,0 +1,188 @@
+"""Loading the sample data: everything arrives, re-runs change nothing, bad files change nothing."""
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.models import Indicator, IndicatorValue, Kommun, Provider, ServiceType
+from app.search.client import make_client
+from app.settings import Settings
+from ingest.errors import IngestFailed
+from ingest.runs import run_job
+from ingest.sample import read_sample
+from ingest.sample_loader import write_sample
+from tests.conftest import DATA_DIR
+from tests.support.csvedit import cell, copy_sample, drop_column, set_cell
+from tests.support.snapshot import database_snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(settings: Settings, data_dir: Path = DATA_DIR, **kwargs):
+    data = read_sample(data_dir)
+    return run_job(settings, "sample", lambda s: write_sample(s, data), **kwargs)
+
+
+def csv_rows(name: str) -> list[dict]:
+    with (DATA_DIR / name).open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def live_documents(settings: Settings) -> list[dict]:
+    index = make_client(settings).index(settings.providers_index)
+    docs = index.get_documents({"limit": 10_000}).results
+    return sorted((dict(d) for d in docs), key=lambda d: d["id"])
+
+
+def test_sample_data_loads_every_provider_and_value(settings, engine) -> None:
+    result = load(settings)
+    with Session(engine) as s:
+        providers = s.exec(select(func.count()).select_from(Provider)).one()
+        values = s.exec(select(func.count()).select_from(IndicatorValue)).one()
+        kommuner = s.exec(select(Kommun.code)).all()
+        pairs = set(s.exec(select(Provider.kommun_code, Provider.service_type_id)).all())
+        service_types = s.exec(select(ServiceType.id)).all()
+    assert providers == len(csv_rows("providers.csv")) >= 150
+    assert values == len(csv_rows("values.csv"))
+    assert sorted(kommuner) == ["0114", "0117", "0160", "0162", "0187"]
+    assert {(k, st) for k in kommuner for st in service_types} == pairs
+    assert result.indexed == providers
+    assert len(live_documents(settings)) == providers
+
+
+def test_each_service_type_has_ten_indicators_covering_all_five_sections(settings, engine):
+    load(settings, reindex=False)
+    with Session(engine) as s:
+        for st in s.exec(select(ServiceType)).all():
+            indicators = s.exec(select(Indicator).where(Indicator.service_type_id == st.id)).all()
+            assert len(indicators) >= 10, st.id
+            assert {i.section for i in indicators} == {1, 2, 3, 4, 5}, st.id
+
+
+def test_reingest_changes_nothing(settings, engine) -> None:
+    load(settings)
+    before_db = database_snapshot(engine)
+    before_index = live_documents(settings)
+
+    again = load(settings)
+
+    assert (again.total.created, again.total.updated, again.total.deleted) == (0, 0, 0)
+    assert again.total.unchanged > 0
+    assert again.index_note == "oförändrat"
+    assert database_snapshot(engine) == before_db
+    assert live_documents(settings) == before_index
+
+
+def test_dry_run_writes_nothing(settings, engine) -> None:
+    before = database_snapshot(engine)
+    result = load(settings, dry_run=True)
+    assert result.total.created > 0  # it counted what it would have done
+    assert database_snapshot(engine) == before
+
+
+BROKEN_CELLS = [
+    ("providers.csv", 3, "lat", "norr om stan", "lat", "inte ett tal"),
+    ("providers.csv", 5, "kommun_code", "9999", "kommun_code", "okänd kommun"),
+    ("providers.csv", 7, "accepting_new", "kanske", "accepting_new", "ja eller nej"),
+    ("providers.csv", 8, "slug", "__SLUG_OF_ROW_0__", "slug", "finns redan"),
+    ("values.csv", 10, "value", "", "value", "kräver ett värde"),
+    ("values.csv", 11, "indicator_id", "U99999", "indicator_id", "okänd indikator"),
+    ("values.csv", 12, "fetched", "15 mars", "fetched", "datum"),
+    ("values.csv", 13, "response_rate", "140", "response_rate", "högst 100"),
+    ("indicators.csv", 2, "section", "6", "section", "högst 5"),
+    ("organisations.csv", 1, "driftsform", "statlig", "driftsform", "tillåtna värden"),
+]
+
+
+@pytest.mark.parametrize(("filename", "index", "column", "bad", "field", "says"), BROKEN_CELLS)
+def test_broken_file_is_rejected_naming_file_row_and_field(
+    settings, engine, tmp_path, filename, index, column, bad, field, says
+) -> None:
+    load(settings)
+    before_db = database_snapshot(engine)
+    before_index = live_documents(settings)
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    if bad == "__SLUG_OF_ROW_0__":
+        bad = cell(broken / filename, 0, column)
+    if filename == "values.csv" and column == "value":
+        index = _first_ok_row(broken / filename, index)
+    line = set_cell(broken / filename, index, column, bad)
+
+    with pytest.raises(IngestFailed) as failure:
+        load(settings, broken)
+
+    errors = failure.value.errors
+    assert any(
+        e.where.endswith(filename) and e.row == line and e.field == field and says in e.message
+        for e in errors
+    ), [str(e) for e in errors]
+    assert database_snapshot(engine) == before_db
+    assert live_documents(settings) == before_index
+
+
+def _first_ok_row(path: Path, start: int) -> int:
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return next(i for i in range(start, len(rows)) if rows[i]["status"] == "ok")
+
+
+def test_a_survey_value_below_minimum_answers_must_be_suppressed(settings, tmp_path) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    with (broken / "indicators.csv").open(newline="", encoding="utf-8") as f:
+        survey = next(r for r in csv.DictReader(f) if r["source_kind"] == "survey" and r["min_n"])
+    with (broken / "values.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    index = next(
+        i for i, r in enumerate(rows) if r["indicator_id"] == survey["id"] and r["status"] == "ok"
+    )
+    set_cell(broken / "values.csv", index, "n_answers", str(int(survey["min_n"]) - 1))
+    with pytest.raises(IngestFailed) as failure:
+        read_sample(broken)
+    assert any(e.field == "status" and "too_few" in e.message for e in failure.value.errors)
+
+
+def test_a_missing_column_is_named(tmp_path) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    drop_column(broken / "providers.csv", "organisation_key")
+    with pytest.raises(IngestFailed) as failure:
+        read_sample(broken)
+    [error] = failure.value.errors
+    assert (error.row, error.field) == (1, "organisation_key")
+    assert error.where.endswith("providers.csv")
+
+
+def test_windows_1252_and_semicolons_are_read_as_utf8(tmp_path) -> None:
+    """Swedish Excel saves CSV as Windows-1252 with ';' separators."""
+    data = copy_sample(DATA_DIR, tmp_path / "excel")
+    path = data / "kommuner.csv"
+    text = path.read_text(encoding="utf-8").replace(",", ";")
+    path.write_bytes(text.encode("cp1252"))
+    assert "Österåker" in [p.row.name for p in read_sample(data).kommuner]
+
+
+def test_cli_reports_errors_and_exits_nonzero(settings, tmp_path) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    line = set_cell(broken / "providers.csv", 0, "lon", "öster")
+    env = dict(
+        os.environ,
+        DATABASE_URL=settings.database_url,
+        MEILI_INDEX_PREFIX=settings.meili_index_prefix,
+        COLUMNS="200",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest", "sample", "--data-dir", str(broken)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert f"providers.csv, rad {line}, fält 'lon'" in proc.stderr
+    assert "inget har ändrats" in proc.stderr
