@@ -202,6 +202,8 @@ def extract_binary(tarball: Path, target: Path) -> None:
 
 def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As a server would bind: a port left in TIME_WAIT by a stopped server is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:
@@ -235,6 +237,9 @@ def start_server() -> dict[str, Any]:
         "--http-addr",
         f"{HOST}:{port}",
         "--no-analytics",
+        # Request logging at INFO would grow the log by a line per test query.
+        "--log-level",
+        "WARN",
         "--env",
         "development",
         "--db-path",
@@ -243,6 +248,8 @@ def start_server() -> dict[str, Any]:
         master_key,
     ]
     with LOG_FILE.open("ab") as log:
+        log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting on {url}\n".encode())
+        log.flush()
         # A new session: the server outlives this script and the shell that ran it.
         process = subprocess.Popen(
             command,

@@ -1,0 +1,166 @@
+"""One search document per provider, denormalised from SQL in four queries whatever the size."""
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from app.models import (
+    Area,
+    Indicator,
+    IndicatorValue,
+    Kommun,
+    Organisation,
+    Provider,
+    ProviderArea,
+    ValueStatus,
+)
+from app.search.text import fold, swedish_sort_key
+
+EXCERPT_CHARS = 200
+
+Document = dict[str, Any]
+
+
+def provider_documents(session: Session) -> list[Document]:
+    areas = _areas_by_provider(session)
+    figures = _latest_figures_by_provider(session)
+    rows = session.exec(
+        select(Provider, Organisation, Kommun)
+        .join(Organisation, Organisation.id == Provider.organisation_id)  # type: ignore[arg-type]
+        .join(Kommun, Kommun.code == Provider.kommun_code)  # type: ignore[arg-type]
+        .order_by(Provider.id)  # type: ignore[arg-type]
+    )
+    return [
+        _document(provider, organisation, kommun, areas[provider.id], figures[provider.id])
+        for provider, organisation, kommun in rows
+    ]
+
+
+def indicator_ids(session: Session) -> list[str]:
+    """Every indicator, so each can be a sort of the index."""
+    return list(session.exec(select(Indicator.id).order_by(Indicator.id)))
+
+
+def _document(
+    provider: Provider,
+    organisation: Organisation,
+    kommun: Kommun,
+    areas: list[tuple[str, str]],
+    figures: dict[str, tuple[float, int]],
+) -> Document:
+    area_names = [name for _, name in areas]
+    document: Document = {
+        "id": provider.id,
+        "slug": provider.slug,
+        "name": provider.name,
+        "name_folded": fold(provider.name),
+        "name_sort": swedish_sort_key(provider.name),
+        "service_type": provider.service_type_id,
+        "kommun_code": kommun.code,
+        "kommun_slug": kommun.slug,
+        "kommun_name": kommun.name,
+        "kommun_name_folded": fold(kommun.name),
+        "organisation": organisation.name,
+        "organisation_folded": fold(organisation.name),
+        "driftsform": organisation.driftsform,
+        "street": provider.street,
+        "postal_code": provider.postal_code,
+        "city": provider.city,
+        "city_folded": fold(provider.city) if provider.city else None,
+        "areas": [slug for slug, _ in areas],
+        "area_names": area_names,
+        "area_names_folded": [fold(name) for name in area_names],
+        "languages": list(provider.languages),
+        "profiles": list(provider.profiles),
+        "accepting_new": provider.accepting_new,
+        "capacity": provider.capacity,
+        "started_year": provider.started_year,
+        "presentation": provider.presentation,
+        "presentation_excerpt": excerpt(provider.presentation),
+        "figures": {indicator: value for indicator, (value, _) in figures.items()},
+        "figure_years": {indicator: year for indicator, (_, year) in figures.items()},
+    }
+    geo = _geo(provider.lat, provider.lon)
+    if geo:
+        document["_geo"] = geo
+    return document
+
+
+def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str | None:
+    """The first `limit` characters, cut at a word boundary."""
+    if not text:
+        return None
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
+    return f"{cut}…"
+
+
+def _geo(lat: float | None, lon: float | None) -> dict[str, float] | None:
+    # Meilisearch fails the whole indexing task on a non-finite coordinate and silently
+    # accepts impossible ones; neither should reach it.
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return {"lat": lat, "lng": lon}
+
+
+def _areas_by_provider(session: Session) -> defaultdict[int | None, list[tuple[str, str]]]:
+    rows = session.exec(
+        select(ProviderArea.provider_id, Area.slug, Area.name)
+        .join(Area, Area.id == ProviderArea.area_id)  # type: ignore[arg-type]
+        .order_by(ProviderArea.provider_id, Area.name)
+    )
+    areas: defaultdict[int | None, list[tuple[str, str]]] = defaultdict(list)
+    for provider_id, slug, name in rows:
+        areas[provider_id].append((slug, name))
+    return areas
+
+
+def _latest_figures_by_provider(
+    session: Session,
+) -> defaultdict[int | None, dict[str, tuple[float, int]]]:
+    """Per provider and indicator of its service type: the latest value with status ok."""
+    usable = and_(
+        IndicatorValue.status == ValueStatus.OK,
+        IndicatorValue.value.is_not(None),  # type: ignore[union-attr]
+    )
+    latest = (
+        select(
+            IndicatorValue.provider_id,
+            IndicatorValue.indicator_id,
+            func.max(IndicatorValue.year).label("year"),
+        )
+        .where(usable)
+        .group_by(IndicatorValue.provider_id, IndicatorValue.indicator_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(
+            IndicatorValue.provider_id,
+            IndicatorValue.indicator_id,
+            IndicatorValue.value,
+            IndicatorValue.year,
+        )
+        .join(
+            latest,
+            and_(
+                IndicatorValue.provider_id == latest.c.provider_id,
+                IndicatorValue.indicator_id == latest.c.indicator_id,
+                IndicatorValue.year == latest.c.year,
+            ),
+        )
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)  # type: ignore[arg-type]
+        .join(Provider, Provider.id == IndicatorValue.provider_id)  # type: ignore[arg-type]
+        .where(Indicator.service_type_id == Provider.service_type_id)
+    )
+    figures: defaultdict[int | None, dict[str, tuple[float, int]]] = defaultdict(dict)
+    for provider_id, indicator_id, value, year in rows:
+        if math.isfinite(value):  # NaN or infinity would make the batch invalid JSON
+            figures[provider_id][indicator_id] = (value, year)
+    return figures
