@@ -52,3 +52,11 @@ bench: setup
 
 clean:
 	rm -rf var .venv .pytest_cache .ruff_cache test-artifacts
+
+## translations: extract every Swedish UI string and merge it into the English catalogue
+translations: setup
+	$(UV) run pybabel extract -F babel.cfg --no-location --sort-output -o app/translations/messages.pot app
+	@if [ -f app/translations/en/LC_MESSAGES/messages.po ]; then \
+	  $(UV) run pybabel update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations -l en; \
+	else \
+	  $(UV) run pybabel init -i app/translations/messages.pot -d app/translations -l en; fi

@@ -38,7 +38,8 @@ Items = Annotated[list[str], BeforeValidator(_items)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 KommunCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-Year = Annotated[int, Field(ge=1990, le=2100)]
+Year = Annotated[int, Field(ge=1990, le=2100)]  # a period of a figure
+FoundedYear = Annotated[int, Field(ge=1800, le=2100)]
 Latitude = Annotated[float, BeforeValidator(_number), Field(ge=55.0, le=69.1)]  # Sweden
 Longitude = Annotated[float, BeforeValidator(_number), Field(ge=10.9, le=24.2)]
 

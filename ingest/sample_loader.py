@@ -81,6 +81,7 @@ def write_sample(session: Session, data: SampleData) -> Writer:
             for p in data.values
         ),
         existing=_in_chunks(session, IndicatorValue, IndicatorValue.provider_id, provider_ids),
+        bulk=True,
     )
     w.sync(
         ReferenceValue,
@@ -90,6 +91,7 @@ def write_sample(session: Session, data: SampleData) -> Writer:
             | {"indicator_id": p.row.indicator_id, "municipality_code": p.row.municipality_code}
             for p in data.reference_values
         ),
+        bulk=True,
     )
     w.sync(Level, ["kommun_code", "indicator_id"], (p.row.model_dump() for p in data.levels))
     return w

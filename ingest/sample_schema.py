@@ -9,6 +9,7 @@ from app.models.vocab import Direction, Driftsform, SourceKind, Unit, ValueStatu
 from ingest.fields import (
     Count,
     Flag,
+    FoundedYear,
     Items,
     KommunCode,
     Latitude,
@@ -93,7 +94,7 @@ class ProviderRow(CsvRow):
     profiles: Items = []
     areas: Items = []
     accepting_new: Flag
-    started_year: Year | None = None
+    started_year: FoundedYear | None = None
     opening_hours: str | None = None
     phone: str | None = None
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")

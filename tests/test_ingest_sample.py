@@ -4,12 +4,14 @@ import csv
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from app.db import make_engine
 from app.models import Indicator, IndicatorValue, Kommun, Provider, ServiceType
 from app.search.client import make_client
 from app.settings import Settings
@@ -18,7 +20,9 @@ from ingest.runs import run_job
 from ingest.sample import read_sample
 from ingest.sample_loader import write_sample
 from tests.conftest import DATA_DIR
+from tests.conftest import _settings as _conf_settings
 from tests.support.csvedit import cell, copy_sample, drop_column, set_cell
+from tests.support.databases import fresh_database
 from tests.support.snapshot import database_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def load(settings: Settings, data_dir: Path = DATA_DIR, **kwargs):
     data = read_sample(data_dir)
     return run_job(settings, "sample", lambda s: write_sample(s, data), **kwargs)
+
+
+def _base_settings() -> Settings:
+    return _conf_settings("sqlite://", "unused")
 
 
 def csv_rows(name: str) -> list[dict]:
@@ -100,11 +108,29 @@ BROKEN_CELLS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory, meili_client):
+    """One loaded database for the rejection tests: a rejected load must not touch it,
+    and each test checks exactly that against its own snapshot."""
+    prefix = f"b{uuid.uuid4().hex[:10]}"
+    with fresh_database(tmp_path_factory.mktemp("loaded")) as url:
+        settings = Settings(
+            **{**_base_settings().model_dump(), "database_url": url, "meili_index_prefix": prefix}
+        )
+        load(settings)
+        engine = make_engine(url)
+        yield settings, engine
+        engine.dispose()
+    for index in meili_client.get_indexes({"limit": 1000})["results"]:
+        if index.uid.startswith(prefix):
+            meili_client.delete_index(index.uid)
+
+
 @pytest.mark.parametrize(("filename", "index", "column", "bad", "field", "says"), BROKEN_CELLS)
 def test_broken_file_is_rejected_naming_file_row_and_field(
-    settings, engine, tmp_path, filename, index, column, bad, field, says
+    loaded, tmp_path, filename, index, column, bad, field, says
 ) -> None:
-    load(settings)
+    settings, engine = loaded
     before_db = database_snapshot(engine)
     before_index = live_documents(settings)
     broken = copy_sample(DATA_DIR, tmp_path / "broken")
