@@ -99,12 +99,11 @@ class Figure:
     @property
     def why_not_shown(self) -> str:
         if self.status == ValueStatus.TOO_FEW:
-            n = self.current.n_answers if self.current else None
-            minimum = self.indicator.min_n
-            if n is not None and minimum:
+            # The number of answers is shown beside this (Figure.answers); no need to repeat it.
+            if self.indicator.min_n:
                 return _(
-                    "{n} svar. Minst {min} svar behövs för att visa en siffra som går att lita på."
-                ).format(n=n, min=minimum)
+                    "Minst {min} svar behövs för att visa en siffra som går att lita på."
+                ).format(min=self.indicator.min_n)
             return _("För få svar för att visa en siffra som går att lita på.")
         if self.status == ValueStatus.MISSING:
             return _("Ingen uppgift har rapporterats för den här utföraren.")
@@ -122,7 +121,10 @@ class Figure:
     def provenance(self) -> str:
         """'Enkät: Socialstyrelsen …, hämtad 15 mars 2025'."""
         kind = source_kind_label(self.indicator.source_kind)
-        parts = [f"{kind}: {self.current.source if self.current else self.indicator.source_name}"]
+        source = self.current.source if self.current else self.indicator.source_name
+        # A provider's own figure needs no second name ("Utförarens egen uppgift: Utföraren").
+        own = self.indicator.source_kind == SourceKind.PROVIDER
+        parts = [kind if own else f"{kind}: {source}"]
         if self.current and self.current.fetched:
             parts.append(_("hämtad {date}").format(date=day(self.current.fetched)))
         return ", ".join(parts)

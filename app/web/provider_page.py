@@ -1,0 +1,72 @@
+"""The provider page, `/utforare/{slug}`: one page per provider, the same five sections
+in the same order for every provider, whoever runs it."""
+
+import re
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from app.deps import SessionDep, TemplatesDep
+from app.formatting import day, number
+from app.i18n import current_lang
+from app.i18n import gettext as _
+from app.labels import driftsform_label
+from app.providers import ProviderPage, provider_page
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+
+def tel_href(phone: str) -> str:
+    """'08-555 123 45' -> 'tel:+46855512345', so a phone dials it whatever the spacing."""
+    digits = re.sub(r"[^\d+]", "", phone)
+    if digits.startswith("0"):
+        digits = "+46" + digits[1:]
+    return f"tel:{digits}"
+
+
+def postal_code_text(code: str) -> str:
+    """'19430' -> '194 30', the way Swedish addresses are written."""
+    digits = code.replace(" ", "")
+    return f"{digits[:3]}\u00a0{digits[3:]}" if len(digits) == 5 else code
+
+
+def _view(page: ProviderPage) -> dict:
+    """The display strings a template cannot pick or format itself."""
+    p, st = page.provider, page.service_type
+    english = current_lang.get() == "en"
+    postal_code = postal_code_text(p.postal_code) if p.postal_code else None
+    address = ", ".join(
+        part for part in (p.street, " ".join(x for x in (postal_code, p.city) if x)) if part
+    )
+    return {
+        "page": page,
+        "provider": p,
+        "service_type_name": st.name_en if english else st.name_sv,
+        "capacity_label": st.capacity_label_en if english else st.capacity_label_sv,
+        "capacity": number(p.capacity) if p.capacity is not None else None,
+        "driftsform": driftsform_label(page.organisation.driftsform),
+        "address": address,
+        "presentation": [t.strip() for t in (p.presentation or "").split("\n\n") if t.strip()],
+        "presentation_date": day(p.presentation_updated),
+        "phone_href": tel_href(p.phone) if p.phone else None,
+        "website_text": re.sub(r"^https?://(www\.)?|/$", "", p.website) if p.website else None,
+        "service_list_path": f"/{page.kommun.slug}/{st.id}",
+    }
+
+
+@router.get("/utforare/{slug}", name="provider")
+def provider(
+    slug: str, request: Request, session: SessionDep, templates: TemplatesDep
+) -> HTMLResponse:
+    page = provider_page(session, slug)
+    if page is None:
+        return templates.render(
+            request,
+            "not_found.html",
+            status_code=404,
+            message=_(
+                "Vi hittar ingen utförare med den adressen. Utföraren kan ha bytt namn "
+                "eller slutat, eller så är adressen felstavad."
+            ),
+        )
+    return templates.render(request, "provider.html", **_view(page))

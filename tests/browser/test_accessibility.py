@@ -1,0 +1,81 @@
+"""axe-core in Chromium finds no WCAG 2.1 A/AA violations on any page type, in both languages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlmodel import Session, select
+
+from app.db import make_engine
+from app.models import Kommun, Organisation, Provider
+
+pytestmark = pytest.mark.browser
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def paths(sample_settings) -> dict[str, str]:
+    """One URL per page type, picked from the loaded sample data."""
+    engine = make_engine(sample_settings.database_url)
+    with Session(engine) as s:
+        kommun = s.exec(select(Kommun).where(Kommun.code == "0160")).one()
+        rows = s.exec(
+            select(Provider, Organisation)
+            .join(Organisation, Organisation.id == Provider.organisation_id)
+            .where(Provider.kommun_code == kommun.code, Provider.service_type_id == "hemtjanst")
+            .order_by(Provider.slug)
+        ).all()
+    engine.dispose()
+    kommunal = next(p for p, o in rows if o.driftsform == "kommunal")
+    private = next(p for p, o in rows if o.driftsform == "privat")
+    compare_ids = "&".join(f"id={p.slug}" for p, _ in rows[:3])
+    return {
+        "start": "/",
+        "search": f"/{kommun.slug}/hemtjanst",
+        "search-empty": f"/{kommun.slug}/hemtjanst?q=zzzxqy",
+        "provider-kommunal": f"/utforare/{kommunal.slug}",
+        "provider-private": f"/utforare/{private.slug}",
+        "compare": f"/jamfor?{compare_ids}",
+        "not-found": "/utforare/finns-inte",
+    }
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "start",
+        "search",
+        "search-empty",
+        "provider-kommunal",
+        "provider-private",
+        "compare",
+        "not-found",
+    ],
+)
+def test_no_axe_violations(page, live_url, paths, kind, lang) -> None:
+    prefix = "" if lang == "sv" else "/en"
+    page.goto(live_url + prefix + paths[kind])
+    assert page.locator("html").get_attribute("lang") == lang
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_skip_link_moves_focus_to_main(page, live_url, paths) -> None:
+    page.goto(live_url + paths["provider-private"])
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.get_attribute("href") == "#main"
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_focus_is_visible(page, live_url, paths) -> None:
+    page.goto(live_url + paths["search"])
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.boxShadow]; })()"
+    )
+    assert style[0] != "none" or style[1] != "none"
