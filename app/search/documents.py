@@ -5,7 +5,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import (
     Area,
@@ -29,9 +29,9 @@ def provider_documents(session: Session) -> list[Document]:
     figures = _latest_figures_by_provider(session)
     rows = session.exec(
         select(Provider, Organisation, Kommun)
-        .join(Organisation, Organisation.id == Provider.organisation_id)  # type: ignore[arg-type]
-        .join(Kommun, Kommun.code == Provider.kommun_code)  # type: ignore[arg-type]
-        .order_by(Provider.id)  # type: ignore[arg-type]
+        .join(Organisation, col(Organisation.id) == Provider.organisation_id)
+        .join(Kommun, col(Kommun.code) == Provider.kommun_code)
+        .order_by(col(Provider.id))
     )
     return [
         _document(provider, organisation, kommun, areas[provider.id], figures[provider.id])
@@ -41,7 +41,7 @@ def provider_documents(session: Session) -> list[Document]:
 
 def indicator_ids(session: Session) -> list[str]:
     """Every indicator, so each can be a sort of the index."""
-    return list(session.exec(select(Indicator.id).order_by(Indicator.id)))
+    return list(session.exec(select(Indicator.id).order_by(col(Indicator.id))))
 
 
 def _document(
@@ -113,8 +113,8 @@ def _geo(lat: float | None, lon: float | None) -> dict[str, float] | None:
 def _areas_by_provider(session: Session) -> defaultdict[int | None, list[tuple[str, str]]]:
     rows = session.exec(
         select(ProviderArea.provider_id, Area.slug, Area.name)
-        .join(Area, Area.id == ProviderArea.area_id)  # type: ignore[arg-type]
-        .order_by(ProviderArea.provider_id, Area.name)
+        .join(Area, col(Area.id) == ProviderArea.area_id)
+        .order_by(col(ProviderArea.provider_id), col(Area.name))
     )
     areas: defaultdict[int | None, list[tuple[str, str]]] = defaultdict(list)
     for provider_id, slug, name in rows:
@@ -125,19 +125,20 @@ def _areas_by_provider(session: Session) -> defaultdict[int | None, list[tuple[s
 def _latest_figures_by_provider(
     session: Session,
 ) -> defaultdict[int | None, dict[str, tuple[float, int]]]:
-    """Per provider and indicator of its service type: the latest value with status ok."""
-    usable = and_(
-        IndicatorValue.status == ValueStatus.OK,
-        IndicatorValue.value.is_not(None),  # type: ignore[union-attr]
-    )
+    """Per provider and indicator of its service type: the current value, if it is ok.
+
+    Current is the latest year not marked missing, the same rule as the card's
+    (app.figures): a current "too few answers" gives no figure rather than an older number,
+    so a sort by the figure agrees with what the cards show.
+    """
     latest = (
         select(
             IndicatorValue.provider_id,
             IndicatorValue.indicator_id,
             func.max(IndicatorValue.year).label("year"),
         )
-        .where(usable)
-        .group_by(IndicatorValue.provider_id, IndicatorValue.indicator_id)
+        .where(col(IndicatorValue.status) != ValueStatus.MISSING)
+        .group_by(col(IndicatorValue.provider_id), col(IndicatorValue.indicator_id))
         .subquery()
     )
     rows = session.exec(
@@ -150,17 +151,22 @@ def _latest_figures_by_provider(
         .join(
             latest,
             and_(
-                IndicatorValue.provider_id == latest.c.provider_id,
-                IndicatorValue.indicator_id == latest.c.indicator_id,
-                IndicatorValue.year == latest.c.year,
+                col(IndicatorValue.provider_id) == latest.c.provider_id,
+                col(IndicatorValue.indicator_id) == latest.c.indicator_id,
+                col(IndicatorValue.year) == latest.c.year,
             ),
         )
-        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)  # type: ignore[arg-type]
-        .join(Provider, Provider.id == IndicatorValue.provider_id)  # type: ignore[arg-type]
-        .where(Indicator.service_type_id == Provider.service_type_id)
+        .join(Indicator, col(Indicator.id) == IndicatorValue.indicator_id)
+        .join(Provider, col(Provider.id) == IndicatorValue.provider_id)
+        .where(
+            col(Indicator.service_type_id) == Provider.service_type_id,
+            col(IndicatorValue.status) == ValueStatus.OK,
+            col(IndicatorValue.value).is_not(None),
+        )
     )
     figures: defaultdict[int | None, dict[str, tuple[float, int]]] = defaultdict(dict)
     for provider_id, indicator_id, value, year in rows:
-        if math.isfinite(value):  # NaN or infinity would make the batch invalid JSON
+        # NaN or infinity would make the whole batch invalid JSON.
+        if value is not None and math.isfinite(value):
             figures[provider_id][indicator_id] = (value, year)
     return figures

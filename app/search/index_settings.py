@@ -81,6 +81,9 @@ def providers_index_settings(indicator_ids: Iterable[str]) -> dict[str, Any]:
         "sortableAttributes": ["name_sort", "id", "_geo", *figure_sorts],
         "localizedAttributes": [{"attributePatterns": ["*"], "locales": LOCALES}],
         "typoTolerance": {"enabled": True},
-        "faceting": {"maxValuesPerFacet": MAX_VALUES_PER_FACET, "sortFacetValuesBy": {"*": "alpha"}},
+        "faceting": {
+            "maxValuesPerFacet": MAX_VALUES_PER_FACET,
+            "sortFacetValuesBy": {"*": "alpha"},
+        },
         "pagination": {"maxTotalHits": MAX_TOTAL_HITS},
     }
