@@ -7,6 +7,9 @@ class Driftsform(StrEnum):
     KOMMUNAL = "kommunal"
     PRIVAT = "privat"
     IDEBUREN = "ideburen"
+    # Not yet known: a unit created from a source that says nothing about ownership (Kolada)
+    # until the kommun's providers file or Skolverket names its huvudman.
+    OKAND = "okand"
 
 
 class Section(IntEnum):
