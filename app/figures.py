@@ -119,12 +119,12 @@ class Figure:
 
     @property
     def provenance(self) -> str:
-        """'Enkät: Socialstyrelsen …, hämtad 15 mars 2025'."""
+        """'Kolada (register), hämtad 15 mars 2025': shown after "Källa:"."""
         kind = source_kind_label(self.indicator.source_kind)
         source = self.current.source if self.current else self.indicator.source_name
         # A provider's own figure needs no second name ("Utförarens egen uppgift: Utföraren").
         own = self.indicator.source_kind == SourceKind.PROVIDER
-        parts = [kind if own else f"{kind}: {source}"]
+        parts = [kind if own else f"{source} ({kind.lower()})"]
         if self.current and self.current.fetched:
             parts.append(_("hämtad {date}").format(date=day(self.current.fetched)))
         return ", ".join(parts)

@@ -51,3 +51,9 @@ def distance(metres: float) -> str:
     if metres < 1000:
         return f"{round(metres / 10) * 10:.0f}\u00a0m"
     return f"{number(metres / 1000, 1)}\u00a0km"
+
+
+def postal_code(code: str | None) -> str:
+    """'18365' as Swedes write it: '183 65'."""
+    code = "".join((code or "").split())
+    return f"{code[:3]}\u00a0{code[3:]}" if len(code) == 5 and code.isdigit() else code

@@ -12,7 +12,7 @@ from app.i18n import LanguagePrefixMiddleware
 from app.search.client import make_client
 from app.settings import Settings, get_settings
 from app.templating import Templates
-from app.web import pages
+from app.web import compare_page, errors, pages, provider_page, search_page
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -35,6 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(compare_page.router)
+    app.include_router(provider_page.router)
+    # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
+    app.include_router(search_page.router)
+    errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(LanguagePrefixMiddleware)
     return app

@@ -6,9 +6,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app import i18n
+from app import i18n, labels
 from app.dataset import sample_data_loaded
 from app.web.basket import read_basket
+from app.web.trend_chart import trend_chart
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -23,6 +24,10 @@ def make_environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["link"] = i18n.link
+    env.globals["trend_chart"] = trend_chart
+    env.filters["driftsform"] = labels.driftsform_label
+    env.filters["language"] = labels.language_label
+    env.filters["profile"] = labels.profile_label
     return env
 
 

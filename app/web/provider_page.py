@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.deps import SessionDep, TemplatesDep
-from app.formatting import day, number
+from app.formatting import day, number, postal_code
 from app.i18n import current_lang
 from app.i18n import gettext as _
 from app.labels import driftsform_label
@@ -24,19 +24,13 @@ def tel_href(phone: str) -> str:
     return f"tel:{digits}"
 
 
-def postal_code_text(code: str) -> str:
-    """'19430' -> '194 30', the way Swedish addresses are written."""
-    digits = code.replace(" ", "")
-    return f"{digits[:3]}\u00a0{digits[3:]}" if len(digits) == 5 else code
-
-
 def _view(page: ProviderPage) -> dict:
     """The display strings a template cannot pick or format itself."""
     p, st = page.provider, page.service_type
     english = current_lang.get() == "en"
-    postal_code = postal_code_text(p.postal_code) if p.postal_code else None
+    postcode = postal_code(p.postal_code) if p.postal_code else None
     address = ", ".join(
-        part for part in (p.street, " ".join(x for x in (postal_code, p.city) if x)) if part
+        part for part in (p.street, " ".join(x for x in (postcode, p.city) if x)) if part
     )
     return {
         "page": page,

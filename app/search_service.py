@@ -1,0 +1,379 @@
+"""The search page's data: the search index when it answers, a plain SQL listing when not.
+
+Either way the cards are built from SQL in a constant number of queries, so a card looks
+the same whichever path produced the list; the index only decides which providers and in
+what order.
+"""
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+import meilisearch
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+from starlette.datastructures import QueryParams
+
+from app.figures import Figure, figures_for
+from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
+from app.models.vocab import Direction
+from app.providers import areas_of
+from app.search import InvalidSearch, SearchError, SearchParams, search_providers
+from app.search.text import swedish_sort_key
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 20
+MAX_CHOICES = 30  # per facet; more than any facet has, few enough to bound the filter
+SORT_NAME = "namn"
+SORT_DISTANCE = "avstand"
+FACETS = ("driftsform", "languages", "profiles", "accepting_new", "areas")
+EARTH_RADIUS_M = 6_371_000
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """What the GET form asks for, read leniently: a bad value is ignored, never a 422.
+
+    The URL uses Swedish parameter names: q, driftsform, sprak, inriktning, nya=ja, omrade,
+    sortera (namn, avstand or an indicator id), fran (an area), postnummer, sida.
+    """
+
+    q: str = ""
+    driftsform: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    accepting_new: bool = False
+    area: str | None = None
+    sort: str = SORT_NAME
+    origin_area: str | None = None
+    postal_code: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params: QueryParams) -> "SearchForm":
+        def many(name: str) -> tuple[str, ...]:
+            values = (v.strip() for v in params.getlist(name))
+            return tuple(dict.fromkeys(v for v in values if v and len(v) <= 100))[:MAX_CHOICES]
+
+        def one(name: str) -> str:
+            values = params.getlist(name)
+            return values[-1].strip() if values else ""
+
+        page = one("sida")
+        return cls(
+            q=" ".join(one("q").split())[:200],
+            driftsform=many("driftsform"),
+            languages=many("sprak"),
+            profiles=many("inriktning"),
+            accepting_new=one("nya") == "ja",
+            area=one("omrade") or None,
+            sort=one("sortera") or SORT_NAME,
+            origin_area=one("fran") or None,
+            postal_code=one("postnummer")[:10],
+            page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+        )
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The form as query pairs, leaving out defaults so links stay short."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        out += [("driftsform", v) for v in self.driftsform]
+        out += [("sprak", v) for v in self.languages]
+        out += [("inriktning", v) for v in self.profiles]
+        if self.accepting_new:
+            out.append(("nya", "ja"))
+        if self.area:
+            out.append(("omrade", self.area))
+        if self.sort != SORT_NAME:
+            out.append(("sortera", self.sort))
+        if self.origin_area:
+            out.append(("fran", self.origin_area))
+        if self.postal_code:
+            out.append(("postnummer", self.postal_code))
+        if self.page != 1:
+            out.append(("sida", str(self.page)))
+        return out
+
+    def query_string(self, **changes) -> str:
+        """'?q=…&sida=2' for this form with `changes` applied (and page 1 unless given)."""
+        changes.setdefault("page", 1)
+        pairs = replace(self, **changes).pairs()
+        return "?" + urlencode(pairs) if pairs else ""
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(
+            self.driftsform or self.languages or self.profiles or self.accepting_new or self.area
+        )
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The point distances are measured from: an area of the kommun or a postal code."""
+
+    lat: float
+    lon: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    provider: Provider
+    organisation: Organisation
+    areas: list[Area]
+    figures: list[Figure]
+    distance_m: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    cards: list[ResultCard]
+    total: int
+    page: int
+    pages: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    search_available: bool = True
+
+
+def find_kommun(session: Session, slug: str) -> Kommun | None:
+    return session.exec(select(Kommun).where(Kommun.slug == slug)).first()
+
+
+def kommun_areas(session: Session, kommun: Kommun) -> list[Area]:
+    rows = session.exec(select(Area).where(Area.kommun_code == kommun.code)).all()
+    return sorted(rows, key=lambda a: swedish_sort_key(a.name))
+
+
+def sortable_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
+    """The indicators it makes sense to order by: those where more (or less) is better."""
+    return [i for i in indicators if i.direction in (Direction.HIGHER, Direction.LOWER)]
+
+
+def best_first(indicator: Indicator) -> str:
+    return "desc" if indicator.direction == Direction.HIGHER else "asc"
+
+
+def normalise_postal_code(text: str) -> str:
+    return "".join(text.split())
+
+
+def find_origin(
+    session: Session, areas: Sequence[Area], form: SearchForm
+) -> tuple[Origin | None, bool]:
+    """The chosen starting point, and whether a postal code was given but not found.
+
+    A postal code wins over an area: it is the more precise of the two.
+    """
+    if form.postal_code:
+        code = normalise_postal_code(form.postal_code)
+        row = session.get(PostalCode, code) if code.isdigit() and len(code) == 5 else None
+        if row is not None:
+            return Origin(row.lat, row.lon, f"{code[:3]}\u00a0{code[3:]} {row.locality}"), False
+        unknown = True
+    else:
+        unknown = False
+    chosen = next((a for a in areas if a.slug == form.origin_area), None)
+    if chosen is not None:
+        return Origin(chosen.lat, chosen.lon, chosen.name), unknown
+    return None, unknown
+
+
+def search(
+    session: Session,
+    client: meilisearch.Client,
+    settings: Settings,
+    *,
+    kommun: Kommun,
+    service_type: ServiceType,
+    form: SearchForm,
+    origin: Origin | None,
+    sort_indicator: Indicator | None,
+    card_indicators: Sequence[Indicator],
+) -> SearchOutcome:
+    """One page of results with facet counts; the SQL listing when search is unavailable."""
+    sort, lat, lon = "name", None, None
+    if form.sort == SORT_DISTANCE and origin is not None:
+        sort, lat, lon = "distance", origin.lat, origin.lon
+    elif sort_indicator is not None:
+        sort = f"figure:{sort_indicator.id}:{best_first(sort_indicator)}"
+    try:
+        params = SearchParams(
+            q=form.q,
+            kommun_slug=kommun.slug,
+            service_type=service_type.id,
+            driftsform=list(form.driftsform),
+            languages=list(form.languages),
+            profiles=list(form.profiles),
+            accepting_new=True if form.accepting_new else None,
+            area=form.area,
+            sort=sort,
+            lat=lat,
+            lon=lon,
+            page=form.page,
+            per_page=PER_PAGE,
+        )
+    except ValidationError:
+        # Only an odd indicator id can get here; order by name rather than fail.
+        params = SearchParams(
+            q=form.q, kommun_slug=kommun.slug, service_type=service_type.id, per_page=PER_PAGE
+        )
+    try:
+        try:
+            result = search_providers(client, settings, params)
+        except InvalidSearch:
+            # The index was built before this indicator existed: name order still works.
+            result = search_providers(client, settings, params.model_copy(update={"sort": "name"}))
+    except SearchError as exc:
+        # Unreachable, not built yet or refusing us: residents still get the list.
+        log.warning("search failed, listing from SQL instead: %s", exc)
+        return sql_listing(
+            session,
+            kommun=kommun,
+            service_type=service_type,
+            form=form,
+            origin=origin,
+            card_indicators=card_indicators,
+        )
+    distances = {hit["id"]: hit.get("distance_m") for hit in result.hits}
+    rows = _providers_with_organisation(session, list(distances))
+    cards = _cards(session, rows, card_indicators, origin, distances)
+    return SearchOutcome(
+        cards=cards,
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+        facets={name: result.facets.get(name, {}) for name in FACETS},
+    )
+
+
+def sql_listing(
+    session: Session,
+    *,
+    kommun: Kommun,
+    service_type: ServiceType,
+    form: SearchForm,
+    origin: Origin | None,
+    card_indicators: Sequence[Indicator],
+) -> SearchOutcome:
+    """Every provider of the kommun and service type that passes the filters, by name.
+
+    Free text and the other orders need the index. One kommun's providers of one service
+    type are few enough to filter and count here, which keeps the list attributes (stored
+    as JSON) portable between SQLite and PostgreSQL.
+    """
+    rows = session.exec(
+        select(Provider, Organisation)
+        .join(Organisation, col(Organisation.id) == Provider.organisation_id)
+        .where(Provider.kommun_code == kommun.code)
+        .where(Provider.service_type_id == service_type.id)
+    ).all()
+    areas = areas_of(session, [p.id for p, _ in rows])  # type: ignore[misc]
+    values = {p.id: _facet_values(p, o, areas[p.id]) for p, o in rows}  # type: ignore[index]
+    wanted = {
+        "driftsform": set(form.driftsform),
+        "languages": set(form.languages),
+        "profiles": set(form.profiles),
+        "accepting_new": {"true"} if form.accepting_new else set(),
+        "areas": {form.area} if form.area else set(),
+    }
+
+    def passes(provider_id: int, skip: str | None = None) -> bool:
+        return all(
+            not want or want & values[provider_id][facet]
+            for facet, want in wanted.items()
+            if facet != skip
+        )
+
+    # Like the index: a chosen facet is counted without its own filter, so the other
+    # values of that facet stay visible and can be added.
+    facets: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        counts: dict[str, int] = {}
+        for p, _ in rows:
+            if passes(p.id, skip=facet if wanted[facet] else None):  # type: ignore[arg-type]
+                for value in values[p.id][facet]:  # type: ignore[index]
+                    counts[value] = counts.get(value, 0) + 1
+        facets[facet] = counts
+
+    matching = [(p, o) for p, o in rows if passes(p.id)]  # type: ignore[arg-type]
+    matching.sort(key=lambda row: (swedish_sort_key(row[0].name), row[0].id))
+    total = len(matching)
+    pages = math.ceil(total / PER_PAGE)
+    start = (form.page - 1) * PER_PAGE
+    shown = matching[start : start + PER_PAGE]
+    return SearchOutcome(
+        cards=_cards(session, shown, card_indicators, origin, {}, areas),
+        total=total,
+        page=form.page,
+        pages=pages,
+        facets=facets,
+        search_available=False,
+    )
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine), as the index measures it."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def _facet_values(provider: Provider, organisation: Organisation, areas: list[Area]) -> dict:
+    return {
+        "driftsform": {organisation.driftsform},
+        "languages": set(provider.languages),
+        "profiles": set(provider.profiles),
+        "accepting_new": {"true" if provider.accepting_new else "false"},
+        "areas": {a.slug for a in areas},
+    }
+
+
+def _providers_with_organisation(
+    session: Session, ids: list[int]
+) -> list[tuple[Provider, Organisation]]:
+    """In the order of `ids`; ids no longer in the database (index not yet rebuilt) drop out."""
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Provider, Organisation)
+        .join(Organisation, col(Organisation.id) == Provider.organisation_id)
+        .where(col(Provider.id).in_(ids))
+    ).all()
+    by_id = {p.id: (p, o) for p, o in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _cards(
+    session: Session,
+    rows: Sequence[tuple[Provider, Organisation]],
+    indicators: Sequence[Indicator],
+    origin: Origin | None,
+    distances: dict[int, float | None],
+    areas: dict[int, list[Area]] | None = None,
+) -> list[ResultCard]:
+    providers = [p for p, _ in rows]
+    if areas is None:
+        areas = areas_of(session, [p.id for p in providers])  # type: ignore[misc]
+    figures = figures_for(session, providers, indicators)
+    cards = []
+    for provider, organisation in rows:
+        metres = distances.get(provider.id)  # type: ignore[arg-type]
+        if metres is None and origin and provider.lat is not None and provider.lon is not None:
+            metres = distance_m(origin.lat, origin.lon, provider.lat, provider.lon)
+        per = figures.get(provider.id, {})  # type: ignore[arg-type]
+        cards.append(
+            ResultCard(
+                provider=provider,
+                organisation=organisation,
+                areas=areas.get(provider.id, []),  # type: ignore[arg-type]
+                figures=[per[i.id] for i in indicators if i.id in per],
+                distance_m=metres,
+            )
+        )
+    return cards

@@ -1,0 +1,333 @@
+"""Search and browse: `/{kommun}/{tjanst}`, and `/valj`, the home page chooser's target.
+
+A plain GET form does everything; static/js/search.js only fetches the same URL with the
+`X-Partial` header to swap the results in place while the resident types.
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import NoMatchFound
+
+from app import search_service as svc
+from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
+from app.formatting import distance, postal_code
+from app.i18n import current_lang, link
+from app.i18n import gettext as _
+from app.labels import driftsform_label, language_label, profile_label
+from app.models import Area, Indicator, ServiceType
+from app.models.vocab import Driftsform
+from app.providers import indicators_for, key_indicators
+from app.search.text import fold, swedish_sort_key
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+PARTIAL_HEADER = "X-Partial"
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int  # -1: not a count ("Alla områden")
+    checked: bool
+    dom_id: str = ""
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    param: str  # the query parameter
+    legend: str
+    kind: str  # "checkbox" or "radio"
+    options: list[FacetOption]
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class SortOption:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
+    numbers: list[tuple[int | None, str]]  # (page, url); None is a gap
+
+
+def service_name(service_type: ServiceType) -> str:
+    return service_type.name_en if current_lang.get() == "en" else service_type.name_sv
+
+
+def indicator_title(indicator: Indicator) -> str:
+    return indicator.title_en if current_lang.get() == "en" else indicator.title_sv
+
+
+@router.get("/valj", name="choose")
+def choose(session: SessionDep, kommun: str = "", tjanst: str = "") -> Response:
+    """The home page's chooser: on to the search page, if both choices exist."""
+    found = svc.find_kommun(session, kommun.strip())
+    service_type = session.get(ServiceType, tjanst.strip()) if tjanst.strip() else None
+    if found is None or service_type is None:
+        raise not_found()
+    return RedirectResponse(link(f"/{found.slug}/{service_type.id}"), status_code=303)
+
+
+@router.get("/{kommun_slug}/{tjanst}", name="search")
+def search_page(
+    request: Request,
+    kommun_slug: str,
+    tjanst: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: SearchDep,
+    templates: TemplatesDep,
+) -> Response:
+    kommun = svc.find_kommun(session, kommun_slug)
+    service_type = session.get(ServiceType, tjanst)
+    if kommun is None or service_type is None:
+        raise not_found()
+
+    form = svc.SearchForm.from_query(request.query_params)
+    base = link(f"/{kommun.slug}/{service_type.id}")
+    indicators = indicators_for(session, service_type.id)
+    sortable = svc.sortable_indicators(indicators)
+    sort_indicator = next((i for i in sortable if i.id == form.sort), None)
+    areas = svc.kommun_areas(session, kommun)
+    origin, unknown_postal_code = svc.find_origin(session, areas, form)
+
+    outcome = svc.search(
+        session,
+        client,
+        settings,
+        kommun=kommun,
+        service_type=service_type,
+        form=form,
+        origin=origin,
+        sort_indicator=sort_indicator,
+        card_indicators=_card_indicators(indicators, sort_indicator),
+    )
+    if outcome.pages and form.page > outcome.pages:
+        return RedirectResponse(base + form.query_string(page=outcome.pages), status_code=303)
+
+    partial = request.headers.get(PARTIAL_HEADER) == "1"
+    response = templates.render(
+        request,
+        "search_partial.html" if partial else "search.html",
+        kommun=kommun,
+        service_type=service_type,
+        service_name=service_name(service_type),
+        form=form,
+        base=base,
+        outcome=outcome,
+        facet_groups=_facet_groups(service_type, form, outcome.facets, areas),
+        active_filters=_active_filters(base, form, areas),
+        sort_options=_sort_options(sortable),
+        sort_indicator=sort_indicator,
+        sorted_by_distance=form.sort == svc.SORT_DISTANCE and origin is not None,
+        distance_needs_origin=form.sort == svc.SORT_DISTANCE and origin is None,
+        origin=origin,
+        origin_areas=areas,
+        unknown_postal_code=unknown_postal_code,
+        pagination=_pagination(base, form, outcome),
+        choice_guide_url=_choice_guide_url(request, kommun.slug, service_type.id),
+        filter_count=_filter_count(form),
+        driftsform_label=driftsform_label,
+        postal_code=postal_code,
+        distance=distance,
+    )
+    # The same URL answers with a page or a fragment, so caches must tell them apart.
+    response.headers["Vary"] = PARTIAL_HEADER
+    if partial:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def not_found() -> HTTPException:
+    # The app's error handler answers: a page for people, JSON under /api/.
+    return HTTPException(status_code=404)
+
+
+def _card_indicators(
+    indicators: list[Indicator], sort_indicator: Indicator | None
+) -> list[Indicator]:
+    """The key figures, led by the figure the list is sorted by, so the order can be seen."""
+    key = key_indicators(indicators)
+    if sort_indicator is None or sort_indicator in key:
+        return key
+    return [sort_indicator, *key]
+
+
+def _facet_groups(
+    service_type: ServiceType,
+    form: svc.SearchForm,
+    facets: dict[str, dict[str, int]],
+    areas: list[Area],
+) -> list[FacetGroup]:
+    def options(facet: str, chosen: tuple[str, ...], label, values=None) -> list[FacetOption]:
+        counts = facets.get(facet, {})
+        if values is None:
+            values = sorted({*counts, *chosen}, key=lambda v: swedish_sort_key(label(v)))
+        return [FacetOption(v, label(v), counts.get(v, 0), v in chosen) for v in values]
+
+    driftsform = FacetGroup(
+        "driftsform",
+        _("Driftsform"),
+        "checkbox",
+        options("driftsform", form.driftsform, driftsform_label, _driftsform_values(facets, form)),
+    )
+    accepting = FacetGroup(
+        "nya",
+        _("Tar emot nya"),
+        "checkbox",
+        [
+            FacetOption(
+                "ja",
+                _("Visa bara de som tar emot nya"),
+                facets.get("accepting_new", {}).get("true", 0),
+                form.accepting_new,
+            )
+        ],
+    )
+    area_counts = facets.get("areas", {})
+    area = FacetGroup(
+        "omrade",
+        _("Område"),
+        "radio",
+        [FacetOption("", _("Alla områden"), -1, form.area is None)]
+        + [
+            FacetOption(a.slug, a.name, area_counts.get(a.slug, 0), a.slug == form.area)
+            for a in areas
+        ],
+        hint=_("Utförare som arbetar i området.") if service_type.choice_basis == "area" else "",
+    )
+    languages = FacetGroup(
+        "sprak",
+        _("Språk som talas"),
+        "checkbox",
+        options("languages", form.languages, language_label),
+    )
+    profiles = FacetGroup(
+        "inriktning",
+        _("Inriktning"),
+        "checkbox",
+        options("profiles", form.profiles, profile_label),
+    )
+    groups = [driftsform, accepting, area, languages, profiles]
+    if service_type.choice_basis == "area":
+        # For home care the question is who works where you live: ask it first.
+        groups = [area, driftsform, accepting, languages, profiles]
+    return [_with_dom_ids(g) for g in groups if g.options]
+
+
+def _driftsform_values(facets: dict[str, dict[str, int]], form: svc.SearchForm) -> list[str]:
+    """The three forms of ownership always, so a zero is shown as a zero; others if present."""
+    counts = facets.get("driftsform", {})
+    always = [Driftsform.KOMMUNAL, Driftsform.PRIVAT, Driftsform.IDEBUREN]
+    rest = [v for v in [*counts, *form.driftsform] if v not in always]
+    return [d.value for d in always] + list(dict.fromkeys(rest))
+
+
+def _with_dom_ids(group: FacetGroup) -> FacetGroup:
+    """Stable, valid ids from the values, so focus can return to the same box after a swap."""
+    options = []
+    seen: set[str] = set()
+    for option in group.options:
+        base = "-".join(re.findall(r"[a-z0-9]+", fold(option.value).lower())) or "alla"
+        dom_id, n = f"f-{group.param}-{base}", 1
+        while dom_id in seen:
+            n += 1
+            dom_id = f"f-{group.param}-{base}-{n}"
+        seen.add(dom_id)
+        options.append(replace(option, dom_id=dom_id))
+    return replace(group, options=options)
+
+
+def _active_filters(base: str, form: svc.SearchForm, areas: list[Area]) -> list[ActiveFilter]:
+    def without(**changes) -> str:
+        return base + form.query_string(**changes)
+
+    out: list[ActiveFilter] = []
+    if form.q:
+        out.append(ActiveFilter(_("Sökord: ”{q}”").format(q=form.q), without(q="")))
+    for v in form.driftsform:
+        rest = tuple(x for x in form.driftsform if x != v)
+        out.append(ActiveFilter(driftsform_label(v), without(driftsform=rest)))
+    if form.accepting_new:
+        out.append(ActiveFilter(_("Tar emot nya"), without(accepting_new=False)))
+    if form.area:
+        name = next((a.name for a in areas if a.slug == form.area), form.area)
+        out.append(ActiveFilter(_("Område: {name}").format(name=name), without(area=None)))
+    for v in form.languages:
+        rest = tuple(x for x in form.languages if x != v)
+        label = _("Språk: {language}").format(language=language_label(v))
+        out.append(ActiveFilter(label, without(languages=rest)))
+    for v in form.profiles:
+        rest = tuple(x for x in form.profiles if x != v)
+        label = _("Inriktning: {profile}").format(profile=profile_label(v))
+        out.append(ActiveFilter(label, without(profiles=rest)))
+    return out
+
+
+def _filter_count(form: svc.SearchForm) -> int:
+    return (
+        len(form.driftsform)
+        + len(form.languages)
+        + len(form.profiles)
+        + int(form.accepting_new)
+        + int(form.area is not None)
+    )
+
+
+def _sort_options(sortable: list[Indicator]) -> list[SortOption]:
+    return [
+        SortOption(svc.SORT_NAME, _("Namn, A–Ö")),
+        SortOption(svc.SORT_DISTANCE, _("Avstånd, närmast först")),
+        *(
+            SortOption(i.id, _("{indicator}, bäst först").format(indicator=indicator_title(i)))
+            for i in sortable
+        ),
+    ]
+
+
+def _pagination(base: str, form: svc.SearchForm, outcome: svc.SearchOutcome) -> Pagination:
+    page, pages = outcome.page, outcome.pages
+
+    def url(n: int) -> str:
+        return base + form.query_string(page=n)
+
+    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    numbers: list[tuple[int | None, str]] = []
+    for n in shown:
+        if numbers and numbers[-1][0] is not None and n - numbers[-1][0] > 1:  # type: ignore[operator]
+            numbers.append((None, ""))
+        numbers.append((n, url(n)))
+    return Pagination(
+        page=page,
+        pages=pages,
+        prev_url=url(page - 1) if page > 1 else None,
+        next_url=url(page + 1) if page < pages else None,
+        numbers=numbers,
+    )
+
+
+def _choice_guide_url(request: Request, kommun_slug: str, tjanst: str) -> str | None:
+    """The 'Så väljer du' page, once it exists: no link is better than a dead one."""
+    try:
+        path = request.app.url_path_for("choice_guide", kommun_slug=kommun_slug, tjanst=tjanst)
+    except NoMatchFound:
+        if not any(getattr(r, "name", None) == "choice_guide" for r in request.app.routes):
+            return None
+        path = f"/{kommun_slug}/{tjanst}/sa-valjer-du"
+    return link(str(path))
