@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.datastructures import QueryParams
 
+from app.coverage import distance_m, normalise_postal_code
 from app.figures import Figure, figures_for
 from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
 from app.models.vocab import Direction
@@ -31,7 +32,6 @@ MAX_CHOICES = 30  # per facet; more than any facet has, few enough to bound the 
 SORT_NAME = "namn"
 SORT_DISTANCE = "avstand"
 FACETS = ("driftsform", "languages", "profiles", "accepting_new", "areas")
-EARTH_RADIUS_M = 6_371_000
 
 
 @dataclass(frozen=True)
@@ -156,10 +156,6 @@ def sortable_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
 
 def best_first(indicator: Indicator) -> str:
     return "desc" if indicator.direction == Direction.HIGHER else "asc"
-
-
-def normalise_postal_code(text: str) -> str:
-    return "".join(text.split())
 
 
 def find_origin(
@@ -314,14 +310,6 @@ def sql_listing(
         facets=facets,
         search_available=False,
     )
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine), as the index measures it."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def _facet_values(provider: Provider, organisation: Organisation, areas: list[Area]) -> dict:
