@@ -4,11 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.db import make_engine
-from app.models import IngestRun, Provider
+from app.models import IngestRun
 from app.settings import Settings
 from ingest.writer import Counts, Writer
 
@@ -74,18 +73,11 @@ def _refresh_index(settings: Settings, engine, result: RunResult) -> None:
     from app.search.client import make_client
     from app.search.indexer import rebuild_providers_index
 
-    client = make_client(settings)
     with Session(engine) as session:
-        providers = session.exec(select(func.count()).select_from(Provider)).one()
-        if not result.total.changed and _live_count(client, settings) == providers:
-            result.index_note = "oförändrat"
-            return
-        report = rebuild_providers_index(client, settings, session)
-    result.indexed = report.documents
-
-
-def _live_count(client, settings: Settings) -> int | None:
-    try:
-        return client.index(settings.providers_index).get_stats().number_of_documents
-    except Exception:  # no live index yet: it must be built
-        return None
+        report = rebuild_providers_index(
+            make_client(settings), settings, session, only_if_changed=True
+        )
+    if report is None:
+        result.index_note = "oförändrat"
+    else:
+        result.indexed = report.documents

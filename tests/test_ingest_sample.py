@@ -212,3 +212,18 @@ def test_cli_reports_errors_and_exits_nonzero(settings, tmp_path) -> None:
     assert proc.returncode == 1
     assert f"providers.csv, rad {line}, fält 'lon'" in proc.stderr
     assert "inget har ändrats" in proc.stderr
+
+
+def test_changed_document_shape_rebuilds_an_unchanged_database(settings, monkeypatch) -> None:
+    """A code change that reshapes documents must reach the index even if no row changed."""
+    from app.search import indexer
+
+    load(settings)
+    original = indexer.provider_documents
+    monkeypatch.setattr(
+        indexer, "provider_documents", lambda s: [d | {"shape": 2} for d in original(s)]
+    )
+    again = load(settings)
+    assert again.total.created == again.total.updated == 0
+    assert again.indexed is not None and again.index_note == ""
+    assert all(d["shape"] == 2 for d in live_documents(settings))

@@ -7,6 +7,8 @@ concurrently (ingest runs them one at a time); one that did would remove the oth
 temporary index and make that rebuild fail, never publish a partial one.
 """
 
+import hashlib
+import json
 import logging
 import re
 import time
@@ -47,12 +49,45 @@ class IndexReport:
 
 
 def rebuild_providers_index(
-    client: meilisearch.Client, settings: Settings, session: Session
-) -> IndexReport:
-    """Index every provider in the database and publish the result as the live index."""
+    client: meilisearch.Client, settings: Settings, session: Session, *, only_if_changed=False
+) -> IndexReport | None:
+    """Index every provider in the database and publish the result as the live index.
+
+    With `only_if_changed`, nothing is done (None is returned) when the live index was
+    built from exactly these documents and settings: a fingerprint of both is kept in a
+    small meta index, so a change in the data *or* in the code that shapes documents
+    triggers a rebuild, and an unchanged re-run costs one lookup.
+    """
     documents = provider_documents(session)
     index_settings = providers_index_settings(indicator_ids(session))
-    return publish_index(client, settings.providers_index, documents, index_settings)
+    digest = fingerprint(documents, index_settings)
+    live = settings.providers_index
+    if only_if_changed and _live_fingerprint(client, live) == (digest, len(documents)):
+        return None
+    report = publish_index(client, live, documents, index_settings)
+    with _translated_errors():
+        meta = client.index(_meta_uid(live))
+        _wait(client, meta.add_documents([{"id": "build", "fingerprint": digest}], "id"), "meta")
+    return report
+
+
+def fingerprint(documents: Sequence[Document], index_settings: dict[str, Any]) -> str:
+    payload = json.dumps([index_settings, list(documents)], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _meta_uid(live_uid: str) -> str:
+    return f"{live_uid}__meta"
+
+
+def _live_fingerprint(client: meilisearch.Client, live_uid: str) -> tuple[str, int] | None:
+    """The fingerprint recorded for the live index and its document count, if both exist."""
+    try:
+        recorded = client.index(_meta_uid(live_uid)).get_document("build")
+        count = client.index(live_uid).get_stats().number_of_documents
+    except (MeilisearchApiError, MeilisearchCommunicationError):
+        return None
+    return (dict(recorded)["fingerprint"], count)
 
 
 def publish_index(

@@ -11,12 +11,19 @@ from app.settings import Settings
 
 def index_database(client: meilisearch.Client, settings: Settings, engine: Engine) -> IndexReport:
     with Session(engine) as session:
-        return rebuild_providers_index(client, settings, session)
+        report = rebuild_providers_index(client, settings, session)
+    assert report is not None  # always built when not asked to skip
+    return report
 
 
 def index_uids(client: meilisearch.Client, prefix: str) -> set[str]:
+    """The searchable indexes under a prefix (the build-fingerprint meta index left out)."""
     indexes = client.get_indexes({"limit": 1000})["results"]
-    return {index.uid for index in indexes if index.uid.startswith(prefix)}
+    return {
+        index.uid
+        for index in indexes
+        if index.uid.startswith(prefix) and not index.uid.endswith("__meta")
+    }
 
 
 def wait_for(client: meilisearch.Client, info: TaskInfo) -> None:
