@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
 uv=$(command -v uv || echo "$HOME/.local/bin/uv")
 
+started_here=false
+[ -z "${MEILI_URL:-}" ] && started_here=true
 set -a; eval "$(python3 scripts/meili.py ensure)"; set +a
+# Under CI, leave nothing running; on a developer's machine the server is kept for the next run.
+if [ "${CI:-}" = "true" ] && $started_here; then
+  trap 'python3 scripts/meili.py stop >/dev/null 2>&1 || true' EXIT
+fi
 
 echo "== lint (ruff)"
 "$uv" run ruff check .
