@@ -6,9 +6,10 @@ else) and the kommun's value as a reference. Columns keep the order the resident
 nothing here ranks providers by ownership or anything else.
 
 "Bäst i jämförelsen" is deliberately cautious: no mark when the direction says neither
-is better, when everyone has the same value, when only one provider has a value, and,
-for survey shares, when the best share cannot be told apart from the others given how
-few answered (see app.statistics).
+is better, when everyone has the same value, when only one provider has a value, and when
+the best value is not clearly better than every other value in the row by the same rule
+the re-choose page uses (app.statistics.judge): intervals for survey figures, a tolerance
+for the rest, and no verdict across periods more than a year apart.
 """
 
 from collections import Counter
@@ -25,9 +26,9 @@ from app.i18n import current_lang
 from app.i18n import gettext as _
 from app.labels import direction_text, driftsform_label
 from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
-from app.models.vocab import Direction, Section, SourceKind, Unit
+from app.models.vocab import Direction, Section, SourceKind
 from app.providers import indicators_for
-from app.statistics import told_apart
+from app.statistics import Method, Outcome, judge, method_for
 from app.web.basket import MAX_ITEMS
 
 MIN_ITEMS = 2
@@ -86,7 +87,9 @@ class NoMark(StrEnum):
     NOT_RANKED = "not_ranked"  # direction none: a fact, not a quality
     TOO_FEW_VALUES = "too_few_values"  # fewer than two providers have a value
     ALL_EQUAL = "all_equal"
-    TOO_CLOSE = "too_close"  # survey shares that few answers cannot tell apart
+    TOO_CLOSE = "too_close"  # survey figures that few answers cannot tell apart
+    SMALL_DIFFERENCE = "small_difference"  # figures without answers within the tolerance
+    NOT_COMPARABLE = "not_comparable"  # other years, or a survey figure without its answers
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,9 @@ class Marks:
 def best_marks(figures: Sequence[Figure]) -> Marks:
     """Which cells of one row get "Bäst i jämförelsen".
 
-    Every provider sharing the best value is marked, unless all values are equal. A survey
-    share is marked only when it can be told apart from every other shown share: a best
-    value that the runner-up (or anyone else) may equal, given the answers, is no best.
+    Every provider sharing the best value is marked, unless all values are equal, and only
+    when that value is clearly better (app.statistics.judge) than every other shown value:
+    a best value that the runner-up (or anyone else) may equal is no best.
     """
     none = [False] * len(figures)
     if not figures:
@@ -117,26 +120,26 @@ def best_marks(figures: Sequence[Figure]) -> Marks:
         return Marks(none, NoMark.ALL_EQUAL)
     winners = [i for i, v in shown if v == top]
     others = [i for i, v in shown if v != top]
-    if indicator.source_kind == SourceKind.SURVEY and indicator.unit == Unit.PERCENT:
-        for w in winners:
-            for o in others:
-                if not _shares_told_apart(figures[w], figures[o]):
-                    return Marks(none, NoMark.TOO_CLOSE)
+    outcomes = {judge(figures[w], figures[o]).outcome for w in winners for o in others}
+    if Outcome.NOT_COMPARABLE in outcomes:
+        return Marks(none, NoMark.NOT_COMPARABLE)
+    if Outcome.SIMILAR in outcomes:
+        close = method_for(indicator.unit, indicator.source_kind) != Method.TOLERANCE
+        return Marks(none, NoMark.TOO_CLOSE if close else NoMark.SMALL_DIFFERENCE)
     return Marks([i in winners for i in range(len(figures))])
-
-
-def _shares_told_apart(a: Figure, b: Figure) -> bool:
-    n_a = a.current.n_answers if a.current else None
-    n_b = b.current.n_answers if b.current else None
-    if not n_a or not n_b or a.value is None or b.value is None:
-        return False  # without the number of answers nothing can be said with certainty
-    return told_apart(a.value, n_a, b.value, n_b)
 
 
 def no_mark_text(reason: NoMark | None) -> str:
     """The plain-Swedish note shown in a row without a mark (only where it helps)."""
     if reason == NoMark.TOO_CLOSE:
         return _("Ingen markering: skillnaden är för liten för att säga säkert med så få svar.")
+    if reason == NoMark.SMALL_DIFFERENCE:
+        return _("Ingen markering: skillnaden är för liten för att räknas som tydlig.")
+    if reason == NoMark.NOT_COMPARABLE:
+        return _(
+            "Ingen markering: värdena gäller olika år eller saknar antal svar, "
+            "så de går inte att jämföra säkert."
+        )
     if reason == NoMark.ALL_EQUAL:
         return _("Ingen markering: alla har samma värde.")
     return ""
@@ -278,7 +281,7 @@ def _row(ind: Indicator, figures: list[Figure], kommun_names: list[str] | None) 
         if f.period and f.period != period:
             details.append(_("gäller {period}").format(period=f.period))
         if survey and f.current and f.current.n_answers is not None:
-            details.append(_("{n} svar").format(n=f.current.n_answers))
+            details.append(f.answer_count)
         if kommun_names is not None:
             details.append(_reference_text(f.kommun, kommun_names[i], period))
         cells.append(Cell(f, best, details))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.models import Area, Kommun, PostalCode, Provider, ProviderArea, ServiceType
+from app.search.text import swedish_sort_key
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -44,6 +45,15 @@ class PlaceNotFound(ValueError):
     """The postal code or area is unknown, or lies in another kommun (message says which)."""
 
 
+class PlaceInOtherKommun(PlaceNotFound):
+    """A postal code we know, in another of the kommuner: the resident can be sent there."""
+
+    def __init__(self, postal_code: str, kommun: Kommun) -> None:
+        super().__init__(f"postal code {postal_code} is in {kommun.name}")
+        self.postal_code = postal_code
+        self.kommun = kommun
+
+
 def resolve_place(
     session: Session,
     kommun: Kommun,
@@ -59,9 +69,8 @@ def resolve_place(
             raise PlaceNotFound(f"unknown postal code {postal_code!r}")
         if row.kommun_code != kommun.code:
             other = session.get(Kommun, row.kommun_code)
-            raise PlaceNotFound(
-                f"postal code {code} is in {other.name if other else row.kommun_code}"
-            )
+            assert other is not None  # postal_code.kommun_code is a foreign key
+            raise PlaceInOtherKommun(code, other)
         area = session.get(Area, row.area_id)
         assert area is not None  # postal_code.area_id is a foreign key
         return Place(area, row.lat, row.lon, f"{code[:3]}\u00a0{code[3:]} {row.locality}", code)
@@ -107,8 +116,12 @@ def serving(
         for p in providers
     ]
     if service_type.choice_basis == "area":
-        return sorted(out, key=lambda s: (s.provider.name.casefold(), s.provider.id))
+        return sorted(out, key=lambda s: (swedish_sort_key(s.provider.name), s.provider.id))
     return sorted(
         out,
-        key=lambda s: (s.distance_m is None, s.distance_m or 0.0, s.provider.name.casefold()),
+        key=lambda s: (
+            s.distance_m is None,
+            s.distance_m or 0.0,
+            swedish_sort_key(s.provider.name),
+        ),
     )

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.formatting import day, with_unit
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.models import Indicator, IndicatorValue, Kommun, Level, Provider, ReferenceValue
 from app.models.vocab import Direction, Section, SourceKind, ValueStatus
 
@@ -130,11 +131,19 @@ class Figure:
         return ", ".join(parts)
 
     @property
-    def answers(self) -> str:
-        """Number of answers and response rate, for survey figures."""
+    def answer_count(self) -> str:
+        """'28 svar' ('1 answer' / '28 answers'), or '' without a count."""
         if not self.current or self.current.n_answers is None:
             return ""
-        text = _("{n} svar").format(n=self.current.n_answers)
+        n = self.current.n_answers
+        return ngettext("{n} svar", "{n} svar", n).format(n=n)
+
+    @property
+    def answers(self) -> str:
+        """Number of answers and response rate, for survey figures."""
+        text = self.answer_count
+        if not text:
+            return ""
         if self.current.response_rate is not None:
             text += ", " + _("svarsfrekvens {rate}").format(
                 rate=with_unit(self.current.response_rate, "percent")

@@ -57,3 +57,8 @@ def postal_code(code: str | None) -> str:
     """'18365' as Swedes write it: '183 65'."""
     code = "".join((code or "").split())
     return f"{code[:3]}\u00a0{code[3:]}" if len(code) == 5 and code.isdigit() else code
+
+
+def value_range(low: float, high: float, unit: str, decimals: int = 0) -> str:
+    """'65,2–89,5 %': a range with the unit once, at the end."""
+    return f"{number(low, decimals)}–{with_unit(high, unit, decimals)}"

@@ -2,6 +2,7 @@
 
 from app.i18n import gettext as _
 from app.models.vocab import Direction, Driftsform
+from app.statistics import Outcome
 
 
 def driftsform_label(value: str) -> str:
@@ -44,4 +45,29 @@ def language_label(value: str) -> str:
 
 
 def profile_label(value: str) -> str:
-    return value[:1].upper() + value[1:]
+    """Profiles are stored as the kommun writes them; the common ones are translated."""
+    known = {
+        "demens": _("Demens"),
+        "somatik": _("Somatik"),
+        "psykiatri": _("Psykiatri"),
+        "palliativ vård": _("Palliativ vård"),
+        "hbtq-certifierad": _("HBTQ-certifierad"),
+        "finskspråkig": _("Finskspråkig"),
+        "finskspråkig avdelning": _("Finskspråkig avdelning"),
+        "tvåspråkig": _("Tvåspråkig"),
+        "språkprofil": _("Språkprofil"),
+        "musikprofil": _("Musikprofil"),
+        "idrottsprofil": _("Idrottsprofil"),
+        "no-profil": _("NO-profil (naturorienterande ämnen)"),
+    }
+    return known.get(value.lower(), value[:1].upper() + value[1:])
+
+
+def outcome_label(outcome: str) -> str:
+    """The verdict on an alternative against the resident's current provider (app.statistics)."""
+    return {
+        Outcome.BETTER: _("Tydligt bättre"),
+        Outcome.WORSE: _("Tydligt sämre"),
+        Outcome.SIMILAR: _("Går inte att skilja åt"),
+        Outcome.NOT_COMPARABLE: _("Kan inte jämföras"),
+    }.get(outcome, outcome)

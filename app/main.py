@@ -12,7 +12,17 @@ from app.i18n import LanguagePrefixMiddleware
 from app.search.client import make_client
 from app.settings import Settings, get_settings
 from app.templating import Templates
-from app.web import compare_page, errors, pages, provider_page, search_page
+from app.web import (
+    about_page,
+    choice_page,
+    compare_page,
+    errors,
+    pages,
+    priorities_page,
+    provider_page,
+    rechoose_page,
+    search_page,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -37,6 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(compare_page.router)
     app.include_router(provider_page.router)
+    app.include_router(choice_page.router)
+    app.include_router(rechoose_page.router)
+    app.include_router(priorities_page.router)
+    app.include_router(about_page.router)
     # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
     app.include_router(search_page.router)
     errors.install(app)

@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from app.figures import Figure, figures_for, section_title
 from app.models import Area, Indicator, Kommun, Organisation, Provider, ProviderArea, ServiceType
-from app.models.vocab import Section
+from app.models.vocab import Direction, Section
+from app.search.text import swedish_sort_key
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,29 @@ def providers_by_slugs(session: Session, slugs: Sequence[str]) -> list[Provider]
     rows = session.exec(select(Provider).where(col(Provider.slug).in_(list(slugs)))).all()
     by_slug = {p.slug: p for p in rows}
     return [by_slug[s] for s in slugs if s in by_slug]
+
+
+def ranked_indicators(session: Session, service_type_id: str) -> list[Indicator]:
+    """The indicators where higher or lower is better, in page order: those a verdict or a
+    ranking can use. Facts (direction none) are left out."""
+    return [
+        i
+        for i in indicators_for(session, service_type_id)
+        if i.direction in (Direction.HIGHER, Direction.LOWER)
+    ]
+
+
+def kommun_providers(session: Session, kommun: Kommun, service_type: ServiceType) -> list[Provider]:
+    """All of the kommun's providers of a service, in Swedish alphabetical order."""
+    rows = session.exec(
+        select(Provider).where(
+            Provider.kommun_code == kommun.code, Provider.service_type_id == service_type.id
+        )
+    ).all()
+    return sorted(rows, key=lambda p: (swedish_sort_key(p.name), p.id))
+
+
+def organisations_of(session: Session, providers: list[Provider]) -> dict[int, Organisation]:
+    ids = list({p.organisation_id for p in providers})
+    rows = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
+    return {o.id: o for o in rows if o.id is not None}

@@ -16,7 +16,14 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.datastructures import QueryParams
 
-from app.coverage import distance_m, normalise_postal_code
+from app.coverage import (
+    Place,
+    PlaceInOtherKommun,
+    PlaceNotFound,
+    distance_m,
+    resolve_place,
+    serving,
+)
 from app.figures import Figure, figures_for
 from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
 from app.models.vocab import Direction
@@ -38,8 +45,9 @@ FACETS = ("driftsform", "languages", "profiles", "accepting_new", "areas")
 class SearchForm:
     """What the GET form asks for, read leniently: a bad value is ignored, never a 422.
 
-    The URL uses Swedish parameter names: q, driftsform, sprak, inriktning, nya=ja, omrade,
-    sortera (namn, avstand or an indicator id), fran (an area), postnummer, sida.
+    The URL uses Swedish parameter names: q, driftsform, sprak, inriktning, nya=ja, omrade
+    (where units work or are), sortera (namn, avstand or an indicator id), postnummer and fran
+    (where the resident lives: a postal code, or else a kommundel), sida.
     """
 
     q: str = ""
@@ -113,12 +121,13 @@ class SearchForm:
 
 
 @dataclass(frozen=True)
-class Origin:
-    """The point distances are measured from: an area of the kommun or a postal code."""
+class PlaceLookup:
+    """Where the resident said they live, or why we could not tell."""
 
-    lat: float
-    lon: float
-    label: str
+    place: Place | None = None
+    unknown_postal_code: bool = False
+    other_kommun: Kommun | None = None  # the postal code is in this other kommun of ours
+    postal_code: str = ""  # the postal code as five digits, when it was one we know
 
 
 @dataclass(frozen=True)
@@ -158,25 +167,32 @@ def best_first(indicator: Indicator) -> str:
     return "desc" if indicator.direction == Direction.HIGHER else "asc"
 
 
-def find_origin(
-    session: Session, areas: Sequence[Area], form: SearchForm
-) -> tuple[Origin | None, bool]:
-    """The chosen starting point, and whether a postal code was given but not found.
+def find_place(session: Session, kommun: Kommun, form: SearchForm) -> PlaceLookup:
+    """The resident's place from the form, through app.coverage: a postal code wins over
+    a kommundel, being the more precise of the two."""
+    try:
+        place = resolve_place(
+            session,
+            kommun,
+            postal_code=form.postal_code or None,
+            area_slug=form.origin_area or None,
+        )
+    except PlaceInOtherKommun as exc:
+        return PlaceLookup(other_kommun=exc.kommun, postal_code=exc.postal_code)
+    except PlaceNotFound:
+        # A kommundel we don't know can only come from an old or edited link: ignore it.
+        return PlaceLookup(unknown_postal_code=bool(form.postal_code))
+    return PlaceLookup(place=place, postal_code=place.postal_code if place else "")
 
-    A postal code wins over an area: it is the more precise of the two.
-    """
-    if form.postal_code:
-        code = normalise_postal_code(form.postal_code)
-        row = session.get(PostalCode, code) if code.isdigit() and len(code) == 5 else None
-        if row is not None:
-            return Origin(row.lat, row.lon, f"{code[:3]}\u00a0{code[3:]} {row.locality}"), False
-        unknown = True
-    else:
-        unknown = False
-    chosen = next((a for a in areas if a.slug == form.origin_area), None)
-    if chosen is not None:
-        return Origin(chosen.lat, chosen.lon, chosen.name), unknown
-    return None, unknown
+
+def example_postal_code(session: Session, kommun: Kommun) -> str:
+    """A real postal code of the kommun, for the hint under the field."""
+    code = session.exec(
+        select(PostalCode.code)
+        .where(PostalCode.kommun_code == kommun.code)
+        .order_by(PostalCode.code)
+    ).first()
+    return code or "18365"
 
 
 def search(
@@ -187,14 +203,18 @@ def search(
     kommun: Kommun,
     service_type: ServiceType,
     form: SearchForm,
-    origin: Origin | None,
+    place: Place | None,
     sort_indicator: Indicator | None,
     card_indicators: Sequence[Indicator],
 ) -> SearchOutcome:
-    """One page of results with facet counts; the SQL listing when search is unavailable."""
+    """One page of results with facet counts; the SQL listing when search is unavailable.
+
+    With a place, an area-based service lists only the providers serving the place's area
+    (the resident's coverage), and distances are measured from the place.
+    """
     sort, lat, lon = "name", None, None
-    if form.sort == SORT_DISTANCE and origin is not None:
-        sort, lat, lon = "distance", origin.lat, origin.lon
+    if form.sort == SORT_DISTANCE and place is not None:
+        sort, lat, lon = "distance", place.lat, place.lon
     elif sort_indicator is not None:
         sort = f"figure:{sort_indicator.id}:{best_first(sort_indicator)}"
     try:
@@ -206,7 +226,7 @@ def search(
             languages=list(form.languages),
             profiles=list(form.profiles),
             accepting_new=True if form.accepting_new else None,
-            area=form.area,
+            area=covered_area(service_type, place) or form.area,
             sort=sort,
             lat=lat,
             lon=lon,
@@ -232,12 +252,12 @@ def search(
             kommun=kommun,
             service_type=service_type,
             form=form,
-            origin=origin,
+            place=place,
             card_indicators=card_indicators,
         )
     distances = {hit["id"]: hit.get("distance_m") for hit in result.hits}
     rows = _providers_with_organisation(session, list(distances))
-    cards = _cards(session, rows, card_indicators, origin, distances)
+    cards = _cards(session, rows, card_indicators, place, distances)
     return SearchOutcome(
         cards=cards,
         total=result.total,
@@ -247,18 +267,26 @@ def search(
     )
 
 
+def covered_area(service_type: ServiceType, place: Place | None) -> str | None:
+    """The area whose providers alone a resident at `place` can choose, if choice goes by area."""
+    if place is not None and service_type.choice_basis == "area":
+        return place.area.slug
+    return None
+
+
 def sql_listing(
     session: Session,
     *,
     kommun: Kommun,
     service_type: ServiceType,
     form: SearchForm,
-    origin: Origin | None,
+    place: Place | None,
     card_indicators: Sequence[Indicator],
 ) -> SearchOutcome:
-    """Every provider of the kommun and service type that passes the filters, by name.
+    """Every provider of the kommun and service type that passes the filters, by name or,
+    from a place, nearest first; with a place, only those app.coverage says serve it.
 
-    Free text and the other orders need the index. One kommun's providers of one service
+    Free text and figure orders need the index. One kommun's providers of one service
     type are few enough to filter and count here, which keeps the list attributes (stored
     as JSON) portable between SQLite and PostgreSQL.
     """
@@ -268,6 +296,13 @@ def sql_listing(
         .where(Provider.kommun_code == kommun.code)
         .where(Provider.service_type_id == service_type.id)
     ).all()
+    distances: dict[int, float | None] = {}
+    if place is not None:
+        distances = {
+            s.provider.id: s.distance_m  # type: ignore[misc]
+            for s in serving(session, kommun, service_type, place)
+        }
+        rows = [(p, o) for p, o in rows if p.id in distances]
     areas = areas_of(session, [p.id for p, _ in rows])  # type: ignore[misc]
     values = {p.id: _facet_values(p, o, areas[p.id]) for p, o in rows}  # type: ignore[index]
     wanted = {
@@ -298,18 +333,25 @@ def sql_listing(
 
     matching = [(p, o) for p, o in rows if passes(p.id)]  # type: ignore[arg-type]
     matching.sort(key=lambda row: (swedish_sort_key(row[0].name), row[0].id))
+    if form.sort == SORT_DISTANCE and place is not None:
+        # Stable: equal distances (and units without coordinates, last) stay by name.
+        matching.sort(key=lambda row: _nearest_first(distances.get(row[0].id)))  # type: ignore[arg-type]
     total = len(matching)
     pages = math.ceil(total / PER_PAGE)
     start = (form.page - 1) * PER_PAGE
     shown = matching[start : start + PER_PAGE]
     return SearchOutcome(
-        cards=_cards(session, shown, card_indicators, origin, {}, areas),
+        cards=_cards(session, shown, card_indicators, place, distances, areas),
         total=total,
         page=form.page,
         pages=pages,
         facets=facets,
         search_available=False,
     )
+
+
+def _nearest_first(metres: float | None) -> tuple[bool, float]:
+    return (metres is None, metres or 0.0)
 
 
 def _facet_values(provider: Provider, organisation: Organisation, areas: list[Area]) -> dict:
@@ -341,7 +383,7 @@ def _cards(
     session: Session,
     rows: Sequence[tuple[Provider, Organisation]],
     indicators: Sequence[Indicator],
-    origin: Origin | None,
+    place: Place | None,
     distances: dict[int, float | None],
     areas: dict[int, list[Area]] | None = None,
 ) -> list[ResultCard]:
@@ -352,8 +394,8 @@ def _cards(
     cards = []
     for provider, organisation in rows:
         metres = distances.get(provider.id)  # type: ignore[arg-type]
-        if metres is None and origin and provider.lat is not None and provider.lon is not None:
-            metres = distance_m(origin.lat, origin.lon, provider.lat, provider.lon)
+        if metres is None and place and provider.lat is not None and provider.lon is not None:
+            metres = distance_m(place.lat, place.lon, provider.lat, provider.lon)
         per = figures.get(provider.id, {})  # type: ignore[arg-type]
         cards.append(
             ResultCard(

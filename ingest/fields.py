@@ -35,7 +35,17 @@ Count = Annotated[int, BeforeValidator(_number), Field(ge=0)]
 Percent = Annotated[float, BeforeValidator(_number), Field(ge=0, le=100)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Items = Annotated[list[str], BeforeValidator(_items)]
+Steps = Annotated[list[str], BeforeValidator(_items), Field(min_length=1)]  # a non-empty list
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Url = Annotated[  # a web address with a host that has a dot: https://exempel.se/…
+    str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/.]+\.[^\s/]+(/\S*)?$")
+]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()-]{4,}[0-9]$")
+]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 KommunCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 Year = Annotated[int, Field(ge=1990, le=2100)]  # a period of a figure
@@ -54,6 +64,7 @@ _MESSAGES = {
     "date_parsing": "inte ett datum (ÅÅÅÅ-MM-DD)",
     "string_pattern_mismatch": "fel format",
     "string_too_short": "värde saknas",
+    "too_short": "värde saknas",
     "greater_than_equal": "för litet",
     "less_than_equal": "för stort",
     "enum": "inte ett tillåtet värde",

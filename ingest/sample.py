@@ -9,6 +9,7 @@ from pathlib import Path
 from app.models.vocab import Direction, SourceKind, Unit, ValueStatus
 from ingest.sample_schema import (
     AreaRow,
+    ChoiceGuideRow,
     IndicatorRow,
     KommunRow,
     LevelRow,
@@ -33,6 +34,7 @@ FILES: dict[str, type] = {
     "values.csv": ValueRow,
     "reference_values.csv": ReferenceValueRow,
     "levels.csv": LevelRow,
+    "choice_guides.csv": ChoiceGuideRow,
 }
 
 
@@ -48,6 +50,7 @@ class SampleData:
     values: list[Parsed[ValueRow]]
     reference_values: list[Parsed[ReferenceValueRow]]
     levels: list[Parsed[LevelRow]]
+    choice_guides: list[Parsed[ChoiceGuideRow]]
 
 
 def read_sample(data_dir: Path) -> SampleData:
@@ -149,6 +152,23 @@ def _check_references(d: SampleData, errors: Errors) -> None:
                 direction == Direction.LOWER and r.good > r.approved
             ):
                 errors.at(p, "good", "nivån för bra måste vara bättre än nivån för godkänt")
+
+    unique(d.choice_guides, lambda r: (r.kommun_code, r.service_type), "service_type", errors)
+    for p in d.choice_guides:
+        r = p.row
+        ok_kommun = need(p, "kommun_code", r.kommun_code, kommuner, "kommun")
+        ok_service = need(p, "service_type", r.service_type, service_types, "tjänst")
+        if r.default_provider_slug is None or not (ok_kommun and ok_service):
+            continue
+        if need(p, "default_provider_slug", r.default_provider_slug, providers, "utförare"):
+            default = providers[r.default_provider_slug].row
+            if (default.kommun_code, default.service_type) != (r.kommun_code, r.service_type):
+                errors.at(
+                    p,
+                    "default_provider_slug",
+                    f"utföraren ger {default.service_type} i kommun {default.kommun_code}, "
+                    f"inte {r.service_type} i {r.kommun_code}",
+                )
 
 
 def _check_figure(p: Parsed, indicator: IndicatorRow, errors: Errors) -> None:

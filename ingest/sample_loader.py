@@ -4,6 +4,7 @@ from sqlmodel import Session, select
 
 from app.models import (
     Area,
+    ChoiceGuide,
     Indicator,
     IndicatorValue,
     Kommun,
@@ -94,6 +95,14 @@ def write_sample(session: Session, data: SampleData) -> Writer:
         bulk=True,
     )
     w.sync(Level, ["kommun_code", "indicator_id"], (p.row.model_dump() for p in data.levels))
+    w.sync(
+        ChoiceGuide,
+        ["kommun_code", "service_type_id"],
+        (
+            p.row.model_dump(exclude={"service_type"}) | {"service_type_id": p.row.service_type}
+            for p in data.choice_guides
+        ),
+    )
     return w
 
 

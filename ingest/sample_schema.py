@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.models.vocab import Direction, Driftsform, SourceKind, Unit, ValueStatus
 from ingest.fields import (
     Count,
+    Email,
     Flag,
     FoundedYear,
     Items,
@@ -16,9 +17,12 @@ from ingest.fields import (
     Longitude,
     Number,
     Percent,
+    Phone,
     RuleError,
     Slug,
+    Steps,
     Text,
+    Url,
     Year,
 )
 
@@ -165,3 +169,43 @@ class LevelRow(CsvRow):
     good: Number
     approved: Number
     decided_by: str | None = None
+
+
+class ChoiceGuideRow(CsvRow):
+    """How choosing works for one service in one kommun, in the kommun's words.
+
+    `*_en` are optional English versions; a list in English has as many steps as the
+    Swedish one, so the numbered steps say the same in both languages.
+    """
+
+    kommun_code: KommunCode
+    service_type: Slug
+    who_can_choose: Text
+    who_can_choose_en: str | None = None
+    apply_steps: Steps
+    apply_steps_en: Steps | None = None
+    apply_url: Url | None = None
+    contact_name: Text
+    contact_name_en: str | None = None
+    contact_phone: Phone | None = None
+    contact_email: Email | None = None
+    contact_hours: str | None = None
+    contact_hours_en: str | None = None
+    if_no_choice: Text
+    if_no_choice_en: str | None = None
+    default_provider_slug: Slug | None = None
+    change_steps: Steps
+    change_steps_en: Steps | None = None
+    change_takes: Text
+    change_takes_en: str | None = None
+    updated: date
+
+    @model_validator(mode="after")
+    def _english_steps_match(self) -> Self:
+        for name in ("apply_steps", "change_steps"):
+            sv, en = getattr(self, name), getattr(self, f"{name}_en")
+            if en is not None and len(en) != len(sv):
+                raise RuleError(
+                    f"{name}_en", f"{len(en)} steg på engelska men {len(sv)} på svenska"
+                )
+        return self

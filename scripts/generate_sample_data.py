@@ -2683,6 +2683,548 @@ def indicator_rows() -> list[dict[str, str]]:
     return rows
 
 
+# ---------------------------------------------------------------------------
+# Choice guides: how choosing works in each kommun, in its own (invented) words
+# ---------------------------------------------------------------------------
+
+NUMBER_WORDS = {
+    "sv": {2: "två", 3: "tre", 4: "fyra", 5: "fem", 7: "sju", 10: "tio"},
+    "en": {2: "two", 3: "three", 4: "four", 5: "five", 7: "seven", 10: "ten"},
+}
+
+
+def in_words(n: int, lang: str) -> str:
+    return NUMBER_WORDS[lang].get(n, str(n))
+
+
+@dataclass(frozen=True)
+class Contact:
+    name_sv: str
+    name_en: str
+    phone: str  # the last two digits after PHONE_PREFIX
+    email: str  # the part before @
+    hours_sv: str
+    hours_en: str
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """How one kommun runs choice. The kommuner differ on purpose, as real ones do."""
+
+    care: Contact  # hemtjänst and särskilt boende
+    school: Contact  # förskola and grundskola
+    # Home care for those who do not choose: "egenregi" (the kommun's own home care)
+    # or "turordning" (the kommun takes turns between the providers of the area).
+    home_care_default: str
+    home_care_change_days: int
+    boende_choices: int
+    boende_answer_days: int
+    boende_wait_sv: str
+    boende_wait_en: str
+    preschool_choices: int
+    preschool_answer_days: int
+    school_choice_month: tuple[str, str]  # (sv, en)
+    school_answer_month: tuple[str, str]
+    school_change_weeks: int
+    english: tuple[str, ...]  # service types whose texts the kommun has put into English
+    updated_month: int  # the month of 2026 the kommun last went through its texts
+
+
+_WEEKDAYS = ("Vardagar kl. 8–16", "Weekdays 8 am to 4 pm")
+_MORNINGS = ("Vardagar kl. 9–12 och 13–15", "Weekdays 9 am to noon and 1 pm to 3 pm")
+_WAIT_SOME_MONTHS = (
+    "Det beror på när en plats blir ledig. Ofta tar det några månader.",
+    "It depends on when a place becomes free. It often takes a few months.",
+)
+_WAIT_ASK = (
+    "Det beror på hur lång kön är till boendet. Din biståndshandläggare kan berätta hur "
+    "lång den är just nu.",
+    "It depends on the queue for the home. Your care needs assessor can tell you how long "
+    "it is at the moment.",
+)
+
+CHOICE: dict[str, ChoiceSpec] = {
+    "0114": ChoiceSpec(
+        care=Contact("Kundvalskontoret", "The customer choice office", "90", "kundval", *_MORNINGS),
+        school=Contact(
+            "Kundvalskontoret", "The customer choice office", "91", "skolval", *_MORNINGS
+        ),
+        home_care_default="egenregi",
+        home_care_change_days=14,
+        boende_choices=3,
+        boende_answer_days=3,
+        boende_wait_sv=_WAIT_SOME_MONTHS[0],
+        boende_wait_en=_WAIT_SOME_MONTHS[1],
+        preschool_choices=5,
+        preschool_answer_days=14,
+        school_choice_month=("januari", "January"),
+        school_answer_month=("mars", "March"),
+        school_change_weeks=2,
+        english=(),
+        updated_month=3,
+    ),
+    "0117": ChoiceSpec(
+        care=Contact(
+            "Biståndsenheten", "The care needs assessment unit", "92", "bistand", *_WEEKDAYS
+        ),
+        school=Contact(
+            "Kundval förskola och skola", "School and preschool choice", "93", "kundval", *_WEEKDAYS
+        ),
+        home_care_default="turordning",
+        home_care_change_days=10,
+        boende_choices=3,
+        boende_answer_days=2,
+        boende_wait_sv=_WAIT_ASK[0],
+        boende_wait_en=_WAIT_ASK[1],
+        preschool_choices=4,
+        preschool_answer_days=10,
+        school_choice_month=("januari", "January"),
+        school_answer_month=("april", "April"),
+        school_change_weeks=3,
+        english=(),
+        updated_month=5,
+    ),
+    "0160": ChoiceSpec(
+        care=Contact(
+            "Äldreenhetens biståndshandläggare",
+            "The care needs assessors for older people",
+            "94",
+            "aldreenheten",
+            *_WEEKDAYS,
+        ),
+        school=Contact("Kundvalsenheten", "The choice unit", "95", "kundval", *_MORNINGS),
+        home_care_default="turordning",
+        home_care_change_days=7,
+        boende_choices=3,
+        boende_answer_days=3,
+        boende_wait_sv=_WAIT_SOME_MONTHS[0],
+        boende_wait_en=_WAIT_SOME_MONTHS[1],
+        preschool_choices=5,
+        preschool_answer_days=14,
+        school_choice_month=("januari", "January"),
+        school_answer_month=("mars", "March"),
+        school_change_weeks=2,
+        english=SERVICE_TYPE_IDS,
+        updated_month=8,
+    ),
+    "0162": ChoiceSpec(
+        care=Contact(
+            "Biståndshandläggarna", "The care needs assessors", "96", "bistand", *_WEEKDAYS
+        ),
+        school=Contact(
+            "Barn- och utbildningskontoret",
+            "The education office",
+            "97",
+            "barnochskola",
+            *_MORNINGS,
+        ),
+        home_care_default="egenregi",
+        home_care_change_days=14,
+        boende_choices=2,
+        boende_answer_days=3,
+        boende_wait_sv=_WAIT_ASK[0],
+        boende_wait_en=_WAIT_ASK[1],
+        preschool_choices=3,
+        preschool_answer_days=14,
+        school_choice_month=("februari", "February"),
+        school_answer_month=("april", "April"),
+        school_change_weeks=2,
+        english=("hemtjanst", "sarskilt-boende"),
+        updated_month=2,
+    ),
+    "0187": ChoiceSpec(
+        care=Contact(
+            "Socialkontoret, äldreomsorgen",
+            "The social services office, care for older people",
+            "98",
+            "socialkontoret",
+            *_MORNINGS,
+        ),
+        school=Contact("Kontaktcenter", "The contact centre", "99", "kontaktcenter", *_WEEKDAYS),
+        home_care_default="egenregi",
+        home_care_change_days=14,
+        boende_choices=3,
+        boende_answer_days=3,
+        boende_wait_sv=_WAIT_SOME_MONTHS[0],
+        boende_wait_en=_WAIT_SOME_MONTHS[1],
+        preschool_choices=3,
+        preschool_answer_days=10,
+        school_choice_month=("januari", "January"),
+        school_answer_month=("mars", "March"),
+        school_change_weeks=2,
+        english=(),
+        updated_month=6,
+    ),
+}
+
+# Text per service type: {lang: {field: text or [steps]}}. `{...}` are filled per kommun.
+GUIDE_TEXTS: dict[str, dict[str, dict[str, str | list[str]]]] = {
+    "hemtjanst": {
+        "sv": {
+            "who_can_choose": (
+                "Du som har fått hemtjänst beviljad av kommunen väljer själv vem som ska ge "
+                "dig hjälpen. Du väljer bland de utförare som arbetar i den del av kommunen där "
+                "du bor, både kommunens egen hemtjänst och privata utförare."
+            ),
+            "apply_steps": [
+                "Kontakta en biståndshandläggare på telefon eller i kommunens e-tjänst och "
+                "berätta vilken hjälp du behöver.",
+                "Handläggaren utreder vad du behöver, ofta vid ett besök hemma hos dig, och "
+                "fattar ett beslut om hemtjänst.",
+                "Om du får hemtjänst väljer du utförare. Jämför de utförare som arbetar där du "
+                "bor och berätta för handläggaren vilken du vill ha.",
+                "Handläggaren meddelar utföraren. Utföraren ringer dig och ni planerar hjälpen "
+                "tillsammans.",
+            ],
+            "if_no_choice:egenregi": (
+                "Om du inte väljer får du hjälp av kommunens egen hemtjänst, {default}. Du kan "
+                "byta till en annan utförare när du vill."
+            ),
+            "if_no_choice:turordning": (
+                "Om du inte väljer får du en utförare enligt kommunens turordningslista: "
+                "kommunen turas om mellan de utförare som arbetar där du bor. Du kan byta till "
+                "en annan utförare när du vill."
+            ),
+            "change_steps": [
+                "Bestäm vilken utförare du vill byta till. Jämför de utförare som arbetar där "
+                "du bor.",
+                "Ring din biståndshandläggare och säg vilken utförare du vill ha. Du behöver "
+                "inte säga varför du vill byta.",
+                "Handläggaren meddelar både din nuvarande och din nya utförare och bestämmer "
+                "vilken dag bytet sker.",
+            ],
+            "change_takes": (
+                "Bytet sker inom {change_days} dagar. Din nuvarande utförare hjälper dig fram "
+                "till dess."
+            ),
+        },
+        "en": {
+            "who_can_choose": (
+                "If the kommun has granted you home care, you choose who provides it. You "
+                "choose among the providers that work in the part of the kommun where you "
+                "live: the kommun's own home care and private providers alike."
+            ),
+            "apply_steps": [
+                "Contact a care needs assessor (biståndshandläggare) by phone or through the "
+                "kommun's e-service and say what help you need.",
+                "The assessor looks into what you need, often during a visit to your home, and "
+                "decides on home care.",
+                "If you are granted home care, you choose a provider. Compare the providers "
+                "that work where you live and tell the assessor which one you want.",
+                "The assessor tells the provider. The provider calls you and you plan the help "
+                "together.",
+            ],
+            "if_no_choice:egenregi": (
+                "If you do not choose, you get help from the kommun's own home care, "
+                "{default}. You can change to another provider whenever you like."
+            ),
+            "if_no_choice:turordning": (
+                "If you do not choose, the kommun gives you a provider from its rotating list: "
+                "it takes turns between the providers that work where you live. You can change "
+                "to another provider whenever you like."
+            ),
+            "change_steps": [
+                "Decide which provider you want to change to. Compare the providers that work "
+                "where you live.",
+                "Call your care needs assessor and say which provider you want. You do not "
+                "have to say why.",
+                "The assessor tells both your current and your new provider and sets the day "
+                "of the change.",
+            ],
+            "change_takes": (
+                "The change happens within {change_days} days. Your current provider helps you "
+                "until then."
+            ),
+        },
+    },
+    "sarskilt-boende": {
+        "sv": {
+            "who_can_choose": (
+                "Du som har fått ett beslut om särskilt boende (vård- och omsorgsboende) kan "
+                "välja var du vill bo. Du väljer bland alla boenden i kommunen, både kommunens "
+                "egna och privata."
+            ),
+            "apply_steps": [
+                "Ansök om särskilt boende hos en biståndshandläggare, på telefon eller i "
+                "kommunens e-tjänst.",
+                "Handläggaren utreder vad du behöver och fattar ett beslut.",
+                "Om du får ett beslut väljer du upp till {choices} boenden, i den ordning du "
+                "helst vill bo där. Besök gärna boendena innan du väljer.",
+                "När det finns en ledig plats på ett av boendena du valt får du ett "
+                "erbjudande. Du har {answer_days} dagar på dig att svara.",
+            ],
+            "if_no_choice": (
+                "Om du inte väljer något boende erbjuds du den första lediga platsen som passar "
+                "dina behov. Du kan sedan ställa dig i kö för att flytta till det boende du "
+                "helst vill bo på."
+            ),
+            "change_steps": [
+                "Säg till din biståndshandläggare vilket boende du vill flytta till.",
+                "Du står i kö till det boendet och bor kvar där du bor tills det finns en plats.",
+                "När en plats blir ledig får du ett erbjudande, och du bestämmer dagen för "
+                "flytten tillsammans med boendet.",
+            ],
+            "change_takes": "{boende_wait}",
+        },
+        "en": {
+            "who_can_choose": (
+                "If you have been granted a place in a nursing home (särskilt boende), you can "
+                "choose where you want to live. You choose among all nursing homes in the "
+                "kommun, the kommun's own and private ones alike."
+            ),
+            "apply_steps": [
+                "Apply for a place in a nursing home with a care needs assessor, by phone or "
+                "through the kommun's e-service.",
+                "The assessor looks into what you need and makes a decision.",
+                "If you are granted a place, choose up to {choices} nursing homes, in the "
+                "order you would most like to live there. It is a good idea to visit them "
+                "before you choose.",
+                "When a place becomes free at one of the homes you chose, you get an offer. "
+                "You have {answer_days} days to answer.",
+            ],
+            "if_no_choice": (
+                "If you do not choose a nursing home, you are offered the first free place "
+                "that meets your needs. You can then join the queue to move to the home you "
+                "would most like to live in."
+            ),
+            "change_steps": [
+                "Tell your care needs assessor which nursing home you want to move to.",
+                "You join the queue for that home and stay where you live until there is a place.",
+                "When a place becomes free you get an offer, and you agree on the day of the "
+                "move with the home.",
+            ],
+            "change_takes": "{boende_wait}",
+        },
+    },
+    "forskola": {
+        "sv": {
+            "who_can_choose": (
+                "Alla barn som bor i kommunen har rätt till förskola från ett års ålder. Du som "
+                "är vårdnadshavare väljer förskola, kommunal eller fristående."
+            ),
+            "apply_steps": [
+                "Ansök i kommunens e-tjänst för förskola. Logga in med BankID.",
+                "Välj upp till {choices} förskolor i den ordning du helst vill ha dem. Du kan "
+                "välja både kommunala och fristående förskolor i samma ansökan.",
+                "Ansök senast fyra månader innan du behöver platsen. Platserna fördelas efter "
+                "hur länge barnet har stått i kö, och syskon till barn på förskolan går före.",
+                "Du får ett erbjudande i e-tjänsten och svarar inom {answer_days} dagar.",
+            ],
+            "if_no_choice": (
+                "Om ingen av förskolorna du valt har plats erbjuds ditt barn en plats på den "
+                "närmaste förskolan som har en ledig plats. Barnet kan stå kvar i kö till de "
+                "förskolor du helst vill ha."
+            ),
+            "change_steps": [
+                "Gör en ny ansökan i e-tjänsten och välj den förskola du vill byta till.",
+                "Ditt barn går kvar på sin förskola tills ni får en plats på den nya.",
+                "När du har tackat ja till den nya platsen sägs den gamla upp automatiskt.",
+            ],
+            "change_takes": (
+                "Det beror på kön till den förskola du vill byta till. De flesta byten sker i "
+                "augusti eller januari."
+            ),
+        },
+        "en": {
+            "who_can_choose": (
+                "Every child living in the kommun has the right to a preschool place from the "
+                "age of one. As a guardian you choose the preschool, run by the kommun or "
+                "independent."
+            ),
+            "apply_steps": [
+                "Apply through the kommun's preschool e-service. Log in with BankID.",
+                "Choose up to {choices} preschools in the order you prefer them. You can "
+                "choose preschools run by the kommun and independent ones in the same "
+                "application.",
+                "Apply at least four months before you need the place. Places go by how long "
+                "the child has been in the queue, and brothers and sisters of children already "
+                "at the preschool go first.",
+                "You get an offer in the e-service and answer within {answer_days} days.",
+            ],
+            "if_no_choice": (
+                "If none of the preschools you chose has room, your child is offered a place "
+                "at the nearest preschool with a free place. Your child can stay in the queue "
+                "for the preschools you prefer."
+            ),
+            "change_steps": [
+                "Make a new application in the e-service and choose the preschool you want to "
+                "change to.",
+                "Your child stays at the current preschool until you get a place at the new one.",
+                "When you accept the new place, the old one ends automatically.",
+            ],
+            "change_takes": (
+                "It depends on the queue for the preschool you want to change to. Most changes "
+                "happen in August or January."
+            ),
+        },
+    },
+    "grundskola": {
+        "sv": {
+            "who_can_choose": (
+                "Alla barn som ska börja förskoleklass, och elever som vill byta skola, kan "
+                "välja skola. Vårdnadshavarna gör valet tillsammans. Ni kan välja både "
+                "kommunala och fristående skolor."
+            ),
+            "apply_steps": [
+                "Skolvalet är öppet i {choice_month} det år barnet fyller sex. Kommunen "
+                "skickar ett brev hem till er innan det öppnar.",
+                "Logga in i kommunens e-tjänst med BankID och välj upp till tre skolor i den "
+                "ordning ni helst vill.",
+                "Till en fristående skola ställer ni också barnet i skolans egen kö. Varje "
+                "fristående skola har egna köregler.",
+                "Kommunen placerar eleverna efter syskonförtur och avståndet mellan hemmet och "
+                "skolan. Ni får besked i {answer_month}.",
+            ],
+            "if_no_choice": (
+                "Om ni inte väljer skola får barnet en plats på den närmaste skolan som har "
+                "plats. Det gäller också om ingen av skolorna ni valt har plats."
+            ),
+            "change_steps": [
+                "Ansök om skolbyte i kommunens e-tjänst. Båda vårdnadshavarna ska godkänna "
+                "ansökan.",
+                "Den nya skolan svarar om det finns plats i barnets årskurs.",
+                "Om det finns plats bestämmer ni tillsammans med skolorna vilken dag barnet "
+                "börjar.",
+            ],
+            "change_takes": (
+                "Om det finns plats kan barnet byta skola inom {change_weeks} veckor. Annars "
+                "står barnet i kö till skolan."
+            ),
+        },
+        "en": {
+            "who_can_choose": (
+                "Every child starting the preschool class, and every pupil who wants to change "
+                "school, can choose a school. The guardians make the choice together. You can "
+                "choose schools run by the kommun and independent schools."
+            ),
+            "apply_steps": [
+                "School choice is open in {choice_month} of the year the child turns six. The "
+                "kommun sends you a letter before it opens.",
+                "Log in to the kommun's e-service with BankID and choose up to three schools "
+                "in the order you prefer.",
+                "For an independent school, also put the child in the school's own queue. Each "
+                "independent school has its own queue rules.",
+                "The kommun places pupils with brothers and sisters at the school first, then "
+                "by the distance between home and school. You get an answer in "
+                "{answer_month}.",
+            ],
+            "if_no_choice": (
+                "If you do not choose a school, your child gets a place at the nearest school "
+                "with room. The same applies if none of the schools you chose has room."
+            ),
+            "change_steps": [
+                "Apply to change school in the kommun's e-service. Both guardians must approve "
+                "the application.",
+                "The new school answers whether there is room in your child's year.",
+                "If there is room, you agree with the schools on the day your child starts.",
+            ],
+            "change_takes": (
+                "If there is room, your child can change school within {change_weeks} weeks. "
+                "Otherwise your child joins the school's queue."
+            ),
+        },
+    },
+}
+
+CHOICE_GUIDE_COLUMNS = (
+    "kommun_code",
+    "service_type",
+    "who_can_choose",
+    "who_can_choose_en",
+    "apply_steps",
+    "apply_steps_en",
+    "apply_url",
+    "contact_name",
+    "contact_name_en",
+    "contact_phone",
+    "contact_email",
+    "contact_hours",
+    "contact_hours_en",
+    "if_no_choice",
+    "if_no_choice_en",
+    "default_provider_slug",
+    "change_steps",
+    "change_steps_en",
+    "change_takes",
+    "change_takes_en",
+    "updated",
+)
+
+
+def choice_guide_rows(providers: list[Provider]) -> list[dict[str, str]]:
+    """One guide per kommun and service type. No randomness: the other files stay as they are."""
+    rows: list[dict[str, str]] = []
+    for k_index, kommun in enumerate(KOMMUNER):
+        spec = CHOICE[kommun.code]
+        own_home_care = next(
+            p
+            for p in providers
+            if p.kommun is kommun
+            and p.service_type == "hemtjanst"
+            and p.organisation.driftsform == "kommunal"
+        )
+        for s_index, service_type in enumerate(SERVICE_TYPE_IDS):
+            care = service_type in ("hemtjanst", "sarskilt-boende")
+            contact = spec.care if care else spec.school
+            default = (
+                own_home_care
+                if service_type == "hemtjanst" and spec.home_care_default == "egenregi"
+                else None
+            )
+            texts = {lang: _guide_texts(service_type, spec, lang, default) for lang in ("sv", "en")}
+            english = service_type in spec.english
+            row = {
+                "kommun_code": kommun.code,
+                "service_type": service_type,
+                "apply_url": f"https://{EMAIL_DOMAIN}/{kommun.slug}/e-tjanster/{service_type}",
+                "contact_name": contact.name_sv,
+                "contact_name_en": contact.name_en if english else "",
+                "contact_phone": f"{PHONE_PREFIX}{contact.phone}",
+                "contact_email": f"{contact.email}@{kommun.slug}.{EMAIL_DOMAIN}",
+                "contact_hours": contact.hours_sv,
+                "contact_hours_en": contact.hours_en if english else "",
+                "default_provider_slug": default.slug if default else "",
+                "updated": date(2026, spec.updated_month, 2 + 5 * s_index + k_index).isoformat(),
+            }
+            for name, sv in texts["sv"].items():
+                en = texts["en"][name]
+                row[name] = sv
+                row[f"{name}_en"] = en if english else ""
+            rows.append(row)
+    return rows
+
+
+def _guide_texts(
+    service_type: str, spec: ChoiceSpec, lang: str, default: Provider | None
+) -> dict[str, str]:
+    en = lang == "en"
+    values = {
+        "default": default.name if default else "",
+        "change_days": str(spec.home_care_change_days),
+        "choices": in_words(
+            spec.preschool_choices if service_type == "forskola" else spec.boende_choices, lang
+        ),
+        "answer_days": in_words(
+            spec.preschool_answer_days if service_type == "forskola" else spec.boende_answer_days,
+            lang,
+        ),
+        "boende_wait": spec.boende_wait_en if en else spec.boende_wait_sv,
+        "choice_month": spec.school_choice_month[en],
+        "answer_month": spec.school_answer_month[en],
+        "change_weeks": in_words(spec.school_change_weeks, lang),
+    }
+    out: dict[str, str] = {}
+    for key, text in GUIDE_TEXTS[service_type][lang].items():
+        name, _, variant = key.partition(":")
+        if variant and variant != spec.home_care_default:
+            continue
+        if isinstance(text, list):
+            out[name] = "|".join(step.format(**values) for step in text)
+        else:
+            out[name] = text.format(**values)
+    return out
+
+
 def write_csv(path: Path, rows: list[dict[str, str]], columns: Sequence[str] | None = None) -> None:
     columns = list(columns or rows[0].keys())
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -2697,7 +3239,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: Sequence[str] | N
 
 
 def generate(out_dir: Path, scale: int = 1, seed: int = 2024) -> None:
-    """Write the ten sample CSV files into `out_dir`.
+    """Write the eleven sample CSV files into `out_dir`.
 
     `scale` multiplies the number of units per kommun and service type (the
     kommuner, areas and indicators stay the same), for benchmarks.
@@ -2729,6 +3271,9 @@ def generate(out_dir: Path, scale: int = 1, seed: int = 2024) -> None:
         out_dir / "levels.csv",
         level_rows(),
         ("kommun_code", "indicator_id", "good", "approved", "decided_by"),
+    )
+    write_csv(
+        out_dir / "choice_guides.csv", choice_guide_rows(world.providers), CHOICE_GUIDE_COLUMNS
     )
 
 

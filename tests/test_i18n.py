@@ -19,7 +19,8 @@ def ui_strings() -> set[str]:
     )
     out: set[str] = set()
     for _filename, _lineno, message, _comments, _context in found:
-        out.update(message if isinstance(message, tuple) else (message,))
+        # A plural entry is filed under its singular; the check below covers both forms.
+        out.add(message[0] if isinstance(message, tuple) else message)
     return {m for m in out if m}
 
 

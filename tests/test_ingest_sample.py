@@ -105,6 +105,17 @@ BROKEN_CELLS = [
     ("values.csv", 13, "response_rate", "140", "response_rate", "högst 100"),
     ("indicators.csv", 2, "section", "6", "section", "högst 5"),
     ("organisations.csv", 1, "driftsform", "statlig", "driftsform", "tillåtna värden"),
+    (
+        "choice_guides.csv",
+        0,
+        "default_provider_slug",
+        "finns-inte",
+        "default_provider_slug",
+        "okänd utförare",
+    ),
+    ("choice_guides.csv", 2, "apply_url", "exempel.se/ansok", "apply_url", "fel format"),
+    ("choice_guides.csv", 3, "service_type", "tandvard", "service_type", "okänd tjänst"),
+    ("choice_guides.csv", 4, "apply_steps", "", "apply_steps", "värde saknas"),
 ]
 
 
@@ -171,6 +182,36 @@ def test_a_survey_value_below_minimum_answers_must_be_suppressed(settings, tmp_p
     with pytest.raises(IngestFailed) as failure:
         read_sample(broken)
     assert any(e.field == "status" and "too_few" in e.message for e in failure.value.errors)
+
+
+def test_a_default_provider_must_give_that_service_in_that_kommun(tmp_path) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    rows = csv_rows("choice_guides.csv")
+    named = next(i for i, r in enumerate(rows) if r["default_provider_slug"])
+    other = next(
+        i
+        for i, r in enumerate(rows)
+        if r["kommun_code"] == rows[named]["kommun_code"] and i != named
+    )
+    slug = rows[named]["default_provider_slug"]
+    line = set_cell(broken / "choice_guides.csv", other, "default_provider_slug", slug)
+    with pytest.raises(IngestFailed) as failure:
+        read_sample(broken)
+    [error] = failure.value.errors
+    assert (error.row, error.field) == (line, "default_provider_slug")
+    assert f"inte {rows[other]['service_type']}" in error.message
+
+
+def test_english_steps_must_match_the_swedish_ones(tmp_path) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    rows = csv_rows("choice_guides.csv")
+    index = next(i for i, r in enumerate(rows) if r["apply_steps_en"])
+    line = set_cell(broken / "choice_guides.csv", index, "apply_steps_en", "Only one step.")
+    with pytest.raises(IngestFailed) as failure:
+        read_sample(broken)
+    [error] = failure.value.errors
+    assert (error.row, error.field) == (line, "apply_steps_en")
+    assert "steg" in error.message
 
 
 def test_a_missing_column_is_named(tmp_path) -> None:

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401
-from alembic import command
 from app.db import make_engine
 from tests.support.databases import ROOT, fresh_database, migrate
 

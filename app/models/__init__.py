@@ -1,5 +1,6 @@
 """The information model. Importing this package registers every table on SQLModel.metadata."""
 
+from app.models.choice import ChoiceGuide
 from app.models.indicators import Indicator, IndicatorValue, Level, ReferenceValue
 from app.models.ingest_runs import IngestRun
 from app.models.places import Area, Kommun, PostalCode, ServiceType
@@ -8,6 +9,7 @@ from app.models.vocab import Direction, Driftsform, Section, SourceKind, Unit, V
 
 __all__ = [
     "Area",
+    "ChoiceGuide",
     "Direction",
     "Driftsform",
     "Indicator",

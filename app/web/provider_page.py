@@ -6,9 +6,10 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from app.choice import find_guide
 from app.deps import SessionDep, TemplatesDep
 from app.formatting import day, number, postal_code
-from app.i18n import current_lang
+from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.labels import driftsform_label
 from app.providers import ProviderPage, provider_page
@@ -63,4 +64,10 @@ def provider(
                 "eller slutat, eller så är adressen felstavad."
             ),
         )
-    return templates.render(request, "provider.html", **_view(page))
+    # Only link the guide the kommun has written: a dead link helps no one.
+    guide_url = None
+    if find_guide(session, page.kommun, page.service_type) is not None:
+        kommun_slug, tjanst = page.kommun.slug, page.service_type.id
+        path = request.app.url_path_for("choice_guide", kommun_slug=kommun_slug, tjanst=tjanst)
+        guide_url = link(str(path))
+    return templates.render(request, "provider.html", choice_guide_url=guide_url, **_view(page))

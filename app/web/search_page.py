@@ -6,12 +6,15 @@ A plain GET form does everything; static/js/search.js only fetches the same URL 
 
 import re
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import NoMatchFound
 
 from app import search_service as svc
+from app.choice import find_guide, guide_view
+from app.coverage import Place, normalise_postal_code
 from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
 from app.formatting import distance, postal_code
 from app.i18n import current_lang, link
@@ -21,6 +24,7 @@ from app.models import Area, Indicator, ServiceType
 from app.models.vocab import Driftsform
 from app.providers import indicators_for, key_indicators
 from app.search.text import fold, swedish_sort_key
+from app.web.provider_page import tel_href
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -55,6 +59,12 @@ class ActiveFilter:
 class SortOption:
     value: str
     label: str
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str  # the id of the control it belongs to
+    message: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,15 @@ def search_page(
     sortable = svc.sortable_indicators(indicators)
     sort_indicator = next((i for i in sortable if i.id == form.sort), None)
     areas = svc.kommun_areas(session, kommun)
-    origin, unknown_postal_code = svc.find_origin(session, areas, form)
+    lookup = svc.find_place(session, kommun, form)
+    place = lookup.place
+    area_based = service_type.choice_basis == "area"
+    if place is not None and area_based:
+        # Where you live decides the area: the area filter would only contradict it.
+        form = replace(form, area=None)
+    elif place is not None and form.sort == svc.SORT_NAME:
+        # Proximity is how these are chosen: from an address, nearest first.
+        form = replace(form, sort=svc.SORT_DISTANCE)
 
     outcome = svc.search(
         session,
@@ -114,7 +132,7 @@ def search_page(
         kommun=kommun,
         service_type=service_type,
         form=form,
-        origin=origin,
+        place=place,
         sort_indicator=sort_indicator,
         card_indicators=_card_indicators(indicators, sort_indicator),
     )
@@ -122,6 +140,14 @@ def search_page(
         return RedirectResponse(base + form.query_string(page=outcome.pages), status_code=303)
 
     partial = request.headers.get(PARTIAL_HEADER) == "1"
+    guide_url = _choice_guide_url(request, kommun.slug, service_type.id)
+    sorted_by_distance = form.sort == svc.SORT_DISTANCE and place is not None
+    # Nobody works where you live: say whom to call, in the kommun's words.
+    guide = None
+    if place is not None and area_based and outcome.total == 0:
+        written = find_guide(session, kommun, service_type)
+        guide = guide_view(session, kommun, service_type, written) if written else None
+    errors = _place_errors(lookup, form, kommun.name)
     response = templates.render(
         request,
         "search_partial.html" if partial else "search.html",
@@ -131,17 +157,37 @@ def search_page(
         form=form,
         base=base,
         outcome=outcome,
-        facet_groups=_facet_groups(service_type, form, outcome.facets, areas),
+        facet_groups=_facet_groups(
+            service_type, form, outcome.facets, areas, place_decides_area=bool(place and area_based)
+        ),
         active_filters=_active_filters(base, form, areas),
-        sort_options=_sort_options(sortable),
+        sort_options=_sort_options(sortable, name_order=not (place and not area_based)),
         sort_indicator=sort_indicator,
-        sorted_by_distance=form.sort == svc.SORT_DISTANCE and origin is not None,
-        distance_needs_origin=form.sort == svc.SORT_DISTANCE and origin is None,
-        origin=origin,
+        sorted_by_distance=sorted_by_distance,
+        distance_needs_origin=form.sort == svc.SORT_DISTANCE and place is None,
+        # A home-care office's distance says little: the staff come to you.
+        show_distance=place is not None and (not area_based or sorted_by_distance),
+        place=place,
+        place_name=_place_name(place),
+        area_based=area_based,
+        other_kommun=lookup.other_kommun,
+        other_kommun_url=_other_kommun_url(lookup, service_type.id),
+        other_postal_code=postal_code(lookup.postal_code) if lookup.other_kommun else "",
+        errors=errors,
+        error_for={e.field: e.message for e in errors},
+        without_place_url=base
+        + form.query_string(
+            postal_code="",
+            origin_area=None,
+            # Without a place there is nothing to measure from: back to the neutral order.
+            sort=svc.SORT_NAME if form.sort == svc.SORT_DISTANCE else form.sort,
+        ),
+        example_postal_code=postal_code(svc.example_postal_code(session, kommun)),
         origin_areas=areas,
-        unknown_postal_code=unknown_postal_code,
         pagination=_pagination(base, form, outcome),
-        choice_guide_url=_choice_guide_url(request, kommun.slug, service_type.id),
+        choice_guide_url=guide_url,
+        guide=guide,
+        phone_href=tel_href,
         filter_count=_filter_count(form),
         driftsform_label=driftsform_label,
         postal_code=postal_code,
@@ -152,6 +198,36 @@ def search_page(
     if partial:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _place_name(place: Place | None) -> str:
+    """'Näsby Park (183 65 Täby)' from a postal code, 'Näsby Park' from a kommundel."""
+    if place is None:
+        return ""
+    if place.postal_code:
+        return f"{place.area.name} ({place.label})"
+    return place.area.name
+
+
+def _place_errors(
+    lookup: svc.PlaceLookup, form: svc.SearchForm, kommun_name: str
+) -> list[FieldError]:
+    if not lookup.unknown_postal_code:
+        return []
+    # The same words as the other pages that ask where you live (app.web.place_input).
+    message = _(
+        "Vi hittar inte postnumret {code} i {kommun}. Kontrollera siffrorna, "
+        "eller välj kommundel i listan i stället."
+    ).format(code=postal_code(normalise_postal_code(form.postal_code)), kommun=kommun_name)
+    return [FieldError("postnummer", message)]
+
+
+def _other_kommun_url(lookup: svc.PlaceLookup, tjanst: str) -> str | None:
+    """The same list in the kommun the postal code belongs to, from that postal code."""
+    if lookup.other_kommun is None:
+        return None
+    query = urlencode({"postnummer": lookup.postal_code})
+    return link(f"/{lookup.other_kommun.slug}/{tjanst}") + "?" + query + "#var-bor-du"
 
 
 def not_found() -> HTTPException:
@@ -174,6 +250,7 @@ def _facet_groups(
     form: svc.SearchForm,
     facets: dict[str, dict[str, int]],
     areas: list[Area],
+    place_decides_area: bool = False,
 ) -> list[FacetGroup]:
     def options(facet: str, chosen: tuple[str, ...], label, values=None) -> list[FacetOption]:
         counts = facets.get(facet, {})
@@ -228,6 +305,8 @@ def _facet_groups(
     if service_type.choice_basis == "area":
         # For home care the question is who works where you live: ask it first.
         groups = [area, driftsform, accepting, languages, profiles]
+    if place_decides_area:
+        groups.remove(area)
     return [_with_dom_ids(g) for g in groups if g.options]
 
 
@@ -290,9 +369,10 @@ def _filter_count(form: svc.SearchForm) -> int:
     )
 
 
-def _sort_options(sortable: list[Indicator]) -> list[SortOption]:
+def _sort_options(sortable: list[Indicator], name_order: bool = True) -> list[SortOption]:
+    """Every order; from an address, units chosen by proximity are nearest first, not A–Ö."""
     return [
-        SortOption(svc.SORT_NAME, _("Namn, A–Ö")),
+        *([SortOption(svc.SORT_NAME, _("Namn, A–Ö"))] if name_order else []),
         SortOption(svc.SORT_DISTANCE, _("Avstånd, närmast först")),
         *(
             SortOption(i.id, _("{indicator}, bäst först").format(indicator=indicator_title(i)))

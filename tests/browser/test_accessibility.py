@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from sqlmodel import Session, select
 
 from app.db import make_engine
-from app.models import Kommun, Organisation, Provider
+from app.models import Kommun, Organisation, PostalCode, Provider, ProviderArea
 
 pytestmark = pytest.mark.browser
 
@@ -24,10 +24,18 @@ def paths(sample_settings) -> dict[str, str]:
             .where(Provider.kommun_code == kommun.code, Provider.service_type_id == "hemtjanst")
             .order_by(Provider.slug)
         ).all()
+        kommunal = next(p for p, o in rows if o.driftsform == "kommunal")
+        # A postal code where the kommunal provider works: the re-choose page with results.
+        postal_code = s.exec(
+            select(PostalCode.code)
+            .join(ProviderArea, ProviderArea.area_id == PostalCode.area_id)
+            .where(ProviderArea.provider_id == kommunal.id)
+            .order_by(PostalCode.code)
+        ).first()
     engine.dispose()
-    kommunal = next(p for p, o in rows if o.driftsform == "kommunal")
     private = next(p for p, o in rows if o.driftsform == "privat")
     compare_ids = "&".join(f"id={p.slug}" for p, _ in rows[:3])
+    tool = f"/{kommun.slug}/hemtjanst"
     return {
         "start": "/",
         "search": f"/{kommun.slug}/hemtjanst",
@@ -36,6 +44,15 @@ def paths(sample_settings) -> dict[str, str]:
         "provider-private": f"/utforare/{private.slug}",
         "compare": f"/jamfor?{compare_ids}",
         "not-found": "/utforare/finns-inte",
+        "rechoose": f"{tool}/omval?nuvarande={kommunal.slug}&postnummer={postal_code}&visa=ja",
+        "rechoose-errors": f"{tool}/omval?postnummer=99999&visa=ja",
+        "priorities": f"{tool}/prioritera?postnummer={postal_code}&m=U21468&vikt-U21468=2"
+        "&m=sos-hemtjanst-personalkontinuitet",
+        "about-figures": "/om-siffrorna",
+        "choice-guide": f"{tool}/sa-valjer-du",
+        "search-postal-code": f"{tool}?postnummer={postal_code}",
+        "search-postal-code-distance": f"/{kommun.slug}/forskola?postnummer={postal_code}",
+        "search-postal-code-error": f"{tool}?postnummer=99999",
     }
 
 
@@ -50,6 +67,14 @@ def paths(sample_settings) -> dict[str, str]:
         "provider-private",
         "compare",
         "not-found",
+        "rechoose",
+        "rechoose-errors",
+        "priorities",
+        "about-figures",
+        "choice-guide",
+        "search-postal-code",
+        "search-postal-code-distance",
+        "search-postal-code-error",
     ],
 )
 def test_no_axe_violations(page, live_url, paths, kind, lang) -> None:
@@ -79,3 +104,12 @@ def test_focus_is_visible(page, live_url, paths) -> None:
         " return [s.outlineStyle, s.boxShadow]; })()"
     )
     assert style[0] != "none" or style[1] != "none"
+
+
+@pytest.mark.parametrize("kind", ["rechoose", "priorities"])
+def test_no_axe_violations_with_the_details_open(page, live_url, paths, kind) -> None:
+    """The per-provider tables sit in <details>; axe only sees what is open."""
+    page.goto(live_url + paths[kind])
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()

@@ -12,7 +12,7 @@
   if (!form || !window.fetch || !window.FormData || !window.URLSearchParams || !window.DOMParser) {
     return;
   }
-  var REGIONS = ["search-facets", "search-sort", "search-results"];
+  var REGIONS = ["search-errors", "search-place", "search-facets", "search-sort", "search-results"];
   var DELAY_MS = 300;
   var status = document.querySelector("[data-search-status]");
   var panel = document.querySelector("[data-filter-panel]");
@@ -78,8 +78,9 @@
         // A redirect (e.g. to the last page) is the address to keep.
         var kept = new URL(answer.url, window.location.href);
         window.history.replaceState(null, "", kept.pathname + kept.search);
-        var heading = doc.querySelector("[data-result-count]");
-        if (status && heading) status.textContent = heading.textContent.trim();
+        // Announce what went wrong first (the error summary), otherwise the new count.
+        var heading = doc.querySelector(".error-summary") || doc.querySelector("[data-result-count]");
+        if (status && heading) status.textContent = heading.textContent.replace(/\s+/g, " ").trim();
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") return;

@@ -1,0 +1,133 @@
+"""Om siffrorna, `/om-siffrorna`: where the figures come from and how the pages judge them,
+in plain words. The worked examples are computed here with the rules the pages use
+(app.statistics, app.priorities), so the page cannot drift from the code."""
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
+
+from app.deps import SessionDep, TemplatesDep
+from app.figures import OLD_AFTER_YEARS
+from app.formatting import number, value_range, with_unit
+from app.i18n import current_lang
+from app.models import Indicator, ServiceType
+from app.models.vocab import SourceKind, Unit
+from app.priorities import scale, whole
+from app.statistics import (
+    INDEX_SD,
+    MAX_YEARS_APART,
+    RELATIVE_TOLERANCE,
+    Interval,
+    beyond_tolerance,
+    index_interval,
+    tolerance,
+    wilson,
+)
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+# (value, answers) pairs: the examples the page walks through.
+SHARE_EXAMPLES = (((80, 40), (90, 50)), ((70, 200), (85, 200)))
+INDEX_EXAMPLES = (((7.2, 60), (8.0, 60)), ((7.2, 200), (8.0, 200)))
+TOLERANCE_EXAMPLES = ((15, 12), (15, 14), (1, 0), (2, 0))  # counts, lower is better
+SCALE_EXAMPLE = (70, 80, 90)  # percent, higher is better
+WEIGHT_EXAMPLE = ((100, 2), (50, 1))  # (points, weight)
+
+
+@dataclass(frozen=True)
+class IntervalExample:
+    """Two survey figures, their intervals and whether they can be told apart."""
+
+    a: float
+    n_a: int
+    b: float
+    n_b: int
+    interval_a: Interval
+    interval_b: Interval
+    unit: str
+    decimals: int  # of the values; the intervals get one more
+
+    @property
+    def apart(self) -> bool:
+        return not self.interval_a.overlaps(self.interval_b)
+
+    def value(self, v: float) -> str:
+        return with_unit(v, self.unit, self.decimals)
+
+    def span(self, interval: Interval) -> str:
+        return value_range(interval.low, interval.high, self.unit, self.decimals + 1)
+
+
+@dataclass(frozen=True)
+class ToleranceExample:
+    a: float
+    b: float
+    limit: float
+    apart: bool
+
+
+def share_examples() -> list[IntervalExample]:
+    return [
+        IntervalExample(a, n_a, b, n_b, wilson(a, n_a), wilson(b, n_b), Unit.PERCENT, 0)
+        for (a, n_a), (b, n_b) in SHARE_EXAMPLES
+    ]
+
+
+def index_examples() -> list[IntervalExample]:
+    return [
+        IntervalExample(
+            a, n_a, b, n_b, index_interval(a, n_a), index_interval(b, n_b), Unit.INDEX, 1
+        )
+        for (a, n_a), (b, n_b) in INDEX_EXAMPLES
+    ]
+
+
+def tolerance_examples() -> list[ToleranceExample]:
+    return [
+        ToleranceExample(a, b, tolerance(a, b), beyond_tolerance(a, b))
+        for a, b in TOLERANCE_EXAMPLES
+    ]
+
+
+def minimum_answers(session: Session) -> list[tuple[ServiceType, str, int]]:
+    """(service type, publisher, minimum answers) for every survey with a minimum."""
+    rows = session.exec(
+        select(ServiceType, Indicator.source_name, Indicator.min_n)
+        .join(Indicator, col(Indicator.service_type_id) == ServiceType.id)
+        .where(Indicator.source_kind == SourceKind.SURVEY, col(Indicator.min_n).is_not(None))
+        .distinct()
+        .order_by(ServiceType.sort_order, ServiceType.id, Indicator.source_name, Indicator.min_n)
+    ).all()
+    return [(st, source, n) for st, source, n in rows if n is not None]
+
+
+@router.get("/om-siffrorna", name="about_figures")
+def about_figures(request: Request, session: SessionDep, templates: TemplatesDep) -> HTMLResponse:
+    lo, _mid, hi = SCALE_EXAMPLE
+    (p1, w1), (p2, w2) = WEIGHT_EXAMPLE
+    return templates.render(
+        request,
+        "about_figures.html",
+        share_examples=share_examples(),
+        index_examples=index_examples(),
+        tolerance_examples=tolerance_examples(),
+        scale_example=[(v, whole(scale(v, lo, hi))) for v in SCALE_EXAMPLE],
+        weight_example={
+            "p1": p1,
+            "w1": w1,
+            "p2": p2,
+            "w2": w2,
+            "sum": w1 + w2,
+            "total": whole((p1 * w1 + p2 * w2) / (w1 + w2)),
+        },
+        minimum_answers=minimum_answers(session),
+        english=current_lang.get() == "en",
+        old_after_years=OLD_AFTER_YEARS,
+        max_years_apart=MAX_YEARS_APART,
+        relative_tolerance=round(RELATIVE_TOLERANCE * 100),
+        index_sd=number(INDEX_SD, 1),
+        number=number,
+        with_unit=with_unit,
+    )
