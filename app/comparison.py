@@ -285,7 +285,14 @@ def _row(ind: Indicator, figures: list[Figure], kommun_names: list[str] | None) 
         if kommun_names is not None:
             details.append(_reference_text(f.kommun, kommun_names[i], period))
         cells.append(Cell(f, best, details))
-    meta = [source_kind_label(ind.source_kind), unit_label(ind.unit)]
+    # Name the source of the figures shown (e.g. "Källa: Kolada (register)", as Kolada's
+    # terms require), falling back to the indicator's publisher when nothing is shown.
+    sources = sorted({f.current.source for f in figures if f.current}) or [ind.source_name]
+    kind = source_kind_label(ind.source_kind).lower()
+    meta = [
+        _("Källa: {source} ({kind})").format(source=", ".join(sources), kind=kind),
+        unit_label(ind.unit),
+    ]
     if period:
         meta.append(period)
     return Row(

@@ -148,6 +148,13 @@ class SearchOutcome:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     search_available: bool = True
 
+    @property
+    def sources(self) -> list[str]:
+        """Who the figures on the cards come from, for the credit under the list."""
+        return sorted(
+            {f.current.source for c in self.cards for f in c.figures if f.current}
+        )
+
 
 def find_kommun(session: Session, slug: str) -> Kommun | None:
     return session.exec(select(Kommun).where(Kommun.slug == slug)).first()
