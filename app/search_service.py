@@ -151,9 +151,7 @@ class SearchOutcome:
     @property
     def sources(self) -> list[str]:
         """Who the figures on the cards come from, for the credit under the list."""
-        return sorted(
-            {f.current.source for c in self.cards for f in c.figures if f.current}
-        )
+        return sorted({f.current.source for c in self.cards for f in c.figures if f.current})
 
 
 def find_kommun(session: Session, slug: str) -> Kommun | None:
