@@ -33,7 +33,9 @@ from ingest import catalogue
 from ingest.external import Units, merge_figure, out_of_range, slugify
 from ingest.fields import (
     Count,
+    Email,
     Flag,
+    FoundedYear,
     Items,
     KommunCode,
     Latitude,
@@ -43,6 +45,7 @@ from ingest.fields import (
     RuleError,
     Slug,
     Text,
+    Url,
     Year,
 )
 from ingest.runs import RunResult, run_job
@@ -116,11 +119,11 @@ class ProviderFileRow(UnitRef):
     profiles: Items = Field(default_factory=list)
     areas: Items = Field(default_factory=list)
     accepting_new: Flag | None = None
-    started_year: Year | None = None
+    started_year: FoundedYear | None = None
     opening_hours: str | None = None
     phone: str | None = None
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    email: Email | None = None
+    website: Url | None = None
     presentation: str | None = None
     presentation_updated: date | None = None
 

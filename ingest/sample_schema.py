@@ -101,8 +101,8 @@ class ProviderRow(CsvRow):
     started_year: FoundedYear | None = None
     opening_hours: str | None = None
     phone: str | None = None
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    email: Email | None = None
+    website: Url | None = None
     presentation: str | None = None
     presentation_updated: date | None = None
 

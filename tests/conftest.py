@@ -112,3 +112,24 @@ def client(sample_app):
 
     with TestClient(sample_app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def built(settings, engine):
+    """A fresh database the test fills through `built.session`, then `built.client()`."""
+    from fastapi.testclient import TestClient
+    from sqlmodel import Session
+
+    from app.main import create_app
+
+    class Built:
+        def __init__(self) -> None:
+            self.session = Session(engine)
+
+        def client(self) -> TestClient:
+            self.session.commit()
+            return TestClient(create_app(settings))
+
+    b = Built()
+    yield b
+    b.session.close()

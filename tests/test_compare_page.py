@@ -9,13 +9,11 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.comparison import NoMark, best_marks
 from app.figures import Figure, figures_for
-from app.main import create_app
 from app.models import Indicator, IndicatorValue, Provider
 from app.statistics import Outcome, judge, told_apart
 from app.web.basket import COOKIE, MAX_ITEMS
@@ -478,23 +476,6 @@ def test_adding_an_unknown_provider_is_refused(client) -> None:
 
 
 # --- constructed cases: a database of our own ---
-
-
-@pytest.fixture
-def built(settings, engine):
-    """A client over a fresh database; the test fills it through the yielded session first."""
-
-    class Built:
-        def __init__(self) -> None:
-            self.session = Session(engine)
-
-        def client(self) -> TestClient:
-            self.session.commit()
-            return TestClient(create_app(settings))
-
-    b = Built()
-    yield b
-    b.session.close()
 
 
 def test_no_mark_where_survey_shares_cannot_be_told_apart(built) -> None:

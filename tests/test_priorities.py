@@ -4,34 +4,15 @@ that explains itself, with no hidden weights and no part for driftsform."""
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from starlette.datastructures import QueryParams
 
-from app.main import create_app
 from app.models import Indicator, Organisation, PostalCode, Provider
 from app.priorities import PriorityForm, Ranking, rank
 from tests.support import factories as f
 from tests.support.html import Node, dom
 
 PATH = "/taby/hemtjanst/prioritera"
-
-
-@pytest.fixture
-def built(settings, engine):
-    """A fresh database the test fills, and a client over it."""
-
-    class Built:
-        def __init__(self) -> None:
-            self.session = Session(engine)
-
-        def client(self) -> TestClient:
-            self.session.commit()
-            return TestClient(create_app(settings))
-
-    b = Built()
-    yield b
-    b.session.close()
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.comparison import best_marks
 from app.coverage import resolve_place, serving
 from app.figures import Figure
-from app.main import create_app
 from app.models import (
     Area,
     Indicator,
@@ -418,21 +416,6 @@ def test_links_to_about_the_figures(client, db) -> None:
 
 
 # --- constructed cases: the reasons in words ---
-
-
-@pytest.fixture
-def built(settings, engine):
-    class Built:
-        def __init__(self) -> None:
-            self.session = Session(engine)
-
-        def client(self) -> TestClient:
-            self.session.commit()
-            return TestClient(create_app(settings))
-
-    b = Built()
-    yield b
-    b.session.close()
 
 
 def _postal_code(s: Session, area: Area, code: str = "18330") -> None:
