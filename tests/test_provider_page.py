@@ -347,8 +347,10 @@ def test_breadcrumb_contact_and_compare_control(client, db, providers) -> None:
     kommun = db.get(Kommun, p.kommun_code)
     html = page(client, p.slug)
     crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
-    assert text_of(crumbs).startswith(f"Start {kommun.name} ")
+    # The same trail as every page: Start › {service} i {kommun} › this provider
+    assert text_of(crumbs).startswith("Start ") and f" i {kommun.name} " in text_of(crumbs)
     assert f'href="/{kommun.slug}/{p.service_type_id}"' in crumbs
+    assert text_of(crumbs).endswith(p.name) and 'aria-current="page"' in crumbs
     assert re.search(r'href="tel:\+46\d+"', html)
     assert f'href="mailto:{p.email}"' in html
     assert f'href="{p.website}"' in html
@@ -376,7 +378,7 @@ def test_english_page_uses_english_data_fields(client, db, providers, indicators
         fig = html_lib.unescape(article(html, ind.id))
         assert f">{ind.title_en}</h3>" in fig
         assert ind.title_sv not in fig
-    assert f'<a href="/en/{kommun.slug}/{st.id}">{st.name_en}</a>' in html
+    assert f'<a href="/en/{kommun.slug}/{st.id}">{st.name_en} in {kommun.name}</a>' in html
 
 
 def test_kommunal_and_private_units_get_the_same_structure(client, db) -> None:
