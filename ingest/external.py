@@ -188,18 +188,18 @@ def ensure_definitions(
     ids = sorted(set(indicator_ids))
     have = {i.id: i for i in session.exec(select(Indicator).where(Indicator.id.in_(ids))).all()}  # type: ignore[attr-defined]
     missing = [i for i in ids if i not in have]
-    service_types = {catalogue.INDICATORS[i]["service_type_id"] for i in missing}
+    service_types = {catalogue.indicators()[i]["service_type_id"] for i in missing}
     known_types = set(session.exec(select(ServiceType.id)).all())
     w.sync(
         ServiceType,
         ["id"],
-        (catalogue.SERVICE_TYPES[s] for s in sorted(service_types - known_types)),
+        (catalogue.service_types()[s] for s in sorted(service_types - known_types)),
         existing=[],
     )
     created = w.sync(
         Indicator,
         ["id"],
-        (catalogue.INDICATORS[i] | (overrides or {}).get(i, {}) for i in missing),
+        (catalogue.indicators()[i] | (overrides or {}).get(i, {}) for i in missing),
         existing=[],
     )
     return have | {key[0]: row for key, row in created.items()}

@@ -575,7 +575,7 @@ def _figures(
             owners.setdefault(owner, (page.url, set()))[1].add(kpi)
             value = total.get("value")
             if value is not None:
-                unit = catalogue.INDICATORS[kpi]["unit"]
+                unit = catalogue.indicators()[kpi]["unit"]
                 if (why := out_of_range(kpi, unit, float(value))) is not None:
                     errors.add(page.url, None, f"{where}.values.value", f"{kpi} {owner}: {why}")
                     continue

@@ -263,7 +263,7 @@ def _write_providers(w: Writer, session: Session, data: KommunFile) -> None:
         r: ProviderFileRow = p.row
         if r.kommun_code not in kommuner:
             errors.at(p, "kommun_code", f"okänd kommun '{r.kommun_code}'")
-        if r.service_type not in service_types | set(catalogue.SERVICE_TYPES):
+        if r.service_type not in service_types | set(catalogue.service_types()):
             errors.at(p, "service_type", f"okänd tjänst '{r.service_type}'")
         for slug in r.areas:
             if (r.kommun_code, slug) not in areas:
@@ -286,7 +286,7 @@ def _write_providers(w: Writer, session: Session, data: KommunFile) -> None:
         ServiceType,
         ["id"],
         (
-            catalogue.SERVICE_TYPES[s]
+            catalogue.service_types()[s]
             for s in sorted({p.row.service_type for p in data.rows} - service_types)
         ),
         existing=[],

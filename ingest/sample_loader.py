@@ -27,7 +27,7 @@ ORIGIN = "sample"
 def write_sample(session: Session, data: SampleData) -> Writer:
     w = Writer(session)
     w.sync(Kommun, ["code"], (p.row.model_dump() for p in data.kommuner))
-    w.sync(ServiceType, ["id"], (p.row.model_dump() for p in data.service_types))
+    w.sync(ServiceType, ["id"], (p.row.record() for p in data.service_types))
     areas = w.sync(Area, ["kommun_code", "slug"], (p.row.model_dump() for p in data.areas))
     w.sync(
         PostalCode,
@@ -64,10 +64,7 @@ def write_sample(session: Session, data: SampleData) -> Writer:
     w.sync(
         Indicator,
         ["id"],
-        (
-            p.row.model_dump(exclude={"service_type"}) | {"service_type_id": p.row.service_type}
-            for p in data.indicators
-        ),
+        (p.row.record() for p in data.indicators),
     )
     provider_ids = [obj.id for obj in providers.values()]
     w.sync(

@@ -57,6 +57,10 @@ class ServiceTypeRow(CsvRow):
     choice_basis: Literal["area", "distance"]
     sort_order: int = 0
 
+    def record(self) -> dict:
+        """The row as a record for the ServiceType table."""
+        return self.model_dump()
+
 
 class AreaRow(CsvRow):
     kommun_code: KommunCode
@@ -129,6 +133,10 @@ class IndicatorRow(CsvRow):
     key_rank: int | None = Field(default=None, ge=1, le=3)
     sort_order: int = 0
     decimals: int = Field(default=0, ge=0, le=3)
+
+    def record(self) -> dict:
+        """The row as a record for the Indicator table."""
+        return self.model_dump(exclude={"service_type"}) | {"service_type_id": self.service_type}
 
 
 class FigureRow(CsvRow):

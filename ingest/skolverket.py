@@ -572,7 +572,7 @@ def _series(body: dict[str, Any], url: str, errors: Errors) -> dict[tuple[str, i
         if not isinstance(entries, list):
             errors.add(url, None, name, "inte en lista")
             continue
-        unit = catalogue.INDICATORS[indicator_id]["unit"]
+        unit = catalogue.indicators()[indicator_id]["unit"]
         for j, entry in enumerate(entries):
             where = f"{name}[{j}]"
             if not isinstance(entry, dict) or entry.get("valueType") not in VALUE_TYPES:
@@ -717,7 +717,7 @@ def _survey(
             )
             if numeric:
                 value = _combined(numeric, name)
-                status = status_for(value, n, catalogue.INDICATORS[indicator_id]["min_n"])
+                status = status_for(value, n, catalogue.indicators()[indicator_id]["min_n"])
                 if status == ValueStatus.OK:
                     figure = replace(figure, value=value, status=status)
             out[(indicator_id, year)] = figure
