@@ -33,23 +33,17 @@ from ingest import catalogue
 from ingest.external import Units, merge_figure, out_of_range, slugify
 from ingest.fields import (
     Count,
-    Email,
     Flag,
-    FoundedYear,
-    Items,
     KommunCode,
-    Latitude,
-    Longitude,
     Number,
     Percent,
     RuleError,
     Slug,
     Text,
-    Url,
     Year,
 )
 from ingest.runs import RunResult, run_job
-from ingest.sample_schema import CsvRow
+from ingest.sample_schema import CsvRow, UnitFacts
 from ingest.spreadsheet import read_rows
 from ingest.validate import Errors, Parsed, parse_table, unique
 from ingest.writer import Writer
@@ -102,35 +96,17 @@ class UnitRef(CsvRow):
         return self
 
 
-class ProviderFileRow(UnitRef):
+class ProviderFileRow(UnitRef, UnitFacts):
     unit_id: str = Field(min_length=1, max_length=64)
     name: Text
     service_type: Slug
     organisation_name: Text
     org_nr: OrgNr | None = None
     driftsform: Annotated[Driftsform, BeforeValidator(_folded)]
-    street: str | None = None
-    postal_code: str | None = Field(default=None, pattern=r"^\d{3} ?\d{2}$")
-    city: str | None = None
-    lat: Latitude | None = None
-    lon: Longitude | None = None
-    capacity: Count | None = None
-    languages: Items = Field(default_factory=list)
-    profiles: Items = Field(default_factory=list)
-    areas: Items = Field(default_factory=list)
-    accepting_new: Flag | None = None
-    started_year: FoundedYear | None = None
-    opening_hours: str | None = None
-    phone: str | None = None
-    email: Email | None = None
-    website: Url | None = None
-    presentation: str | None = None
-    presentation_updated: date | None = None
+    accepting_new: Flag | None = None  # empty: leave what is stored
 
     @model_validator(mode="after")
     def _rules(self) -> Self:
-        if (self.lat is None) != (self.lon is None):
-            raise RuleError("lon" if self.lon is None else "lat", "lat och lon anges tillsammans")
         if self.driftsform == Driftsform.OKAND:
             raise RuleError("driftsform", "skriv kommunal, privat eller ideburen")
         if self.presentation and self.presentation_updated is None:

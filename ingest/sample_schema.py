@@ -86,12 +86,9 @@ class OrganisationRow(CsvRow):
     driftsform: Driftsform
 
 
-class ProviderRow(CsvRow):
-    slug: Slug
-    name: Text
-    service_type: Slug
-    kommun_code: KommunCode
-    organisation_key: Slug
+class UnitFacts(CsvRow):
+    """The facts about a unit that every provider file can carry (sample or kommun's own)."""
+
     street: str | None = None
     postal_code: str | None = Field(default=None, pattern=r"^\d{3} ?\d{2}$")
     city: str | None = None
@@ -101,7 +98,6 @@ class ProviderRow(CsvRow):
     languages: Items = []
     profiles: Items = []
     areas: Items = []
-    accepting_new: Flag
     started_year: FoundedYear | None = None
     opening_hours: str | None = None
     phone: str | None = None
@@ -115,6 +111,15 @@ class ProviderRow(CsvRow):
         if (self.lat is None) != (self.lon is None):
             raise RuleError("lon" if self.lon is None else "lat", "lat och lon anges tillsammans")
         return self
+
+
+class ProviderRow(UnitFacts):
+    slug: Slug
+    name: Text
+    service_type: Slug
+    kommun_code: KommunCode
+    organisation_key: Slug
+    accepting_new: Flag
 
 
 class IndicatorRow(CsvRow):
