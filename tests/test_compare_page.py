@@ -5,7 +5,6 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,6 +17,7 @@ from app.models import Indicator, IndicatorValue, Provider
 from app.statistics import Outcome, judge, told_apart
 from app.web.basket import COOKIE, MAX_ITEMS
 from tests.support import factories as f
+from tests.support.factories import figure
 from tests.support.html import Node, dom
 
 
@@ -550,40 +550,9 @@ def test_providers_in_different_kommuner_show_each_kommuns_value(built) -> None:
 # --- the best-mark rule on its own ---
 
 
-def fig(
-    value: float | None,
-    *,
-    direction="higher",
-    kind="register",
-    unit="percent",
-    n=None,
-    decimals=0,
-    year=2024,
-):
-    ind = Indicator(
-        id="x",
-        service_type_id="hemtjanst",
-        section=5,
-        title_sv="x",
-        title_en="x",
-        unit=unit,
-        direction=direction,
-        source_kind=kind,
-        source_name="x",
-        decimals=decimals,
-    )
-    current = IndicatorValue(
-        provider_id=1,
-        indicator_id="x",
-        year=year,
-        period=str(year),
-        value=value,
-        n_answers=n,
-        status="ok" if value is not None else "too_few",
-        source="x",
-        fetched=date(2025, 1, 1),
-    )
-    return Figure(indicator=ind, current=current)
+def fig(value: float | None, **kwargs) -> Figure:
+    """A register figure unless told otherwise (the comparison's most common case)."""
+    return figure(value, **{"kind": "register", **kwargs})
 
 
 def marks(*figures: Figure) -> list[bool]:

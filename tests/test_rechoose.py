@@ -2,7 +2,6 @@
 and behind "Bäst i jämförelsen": app.statistics.judge."""
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from sqlmodel import Session, col, select
@@ -13,7 +12,6 @@ from app.figures import Figure
 from app.models import (
     Area,
     Indicator,
-    IndicatorValue,
     Kommun,
     PostalCode,
     Provider,
@@ -30,6 +28,7 @@ from app.statistics import (
     wilson,
 )
 from tests.support import factories as f
+from tests.support.factories import figure as fig
 from tests.support.html import Node, dom
 
 LABELS = {
@@ -40,47 +39,6 @@ LABELS = {
 }
 
 # --- the rule on constructed figures ---
-
-
-def fig(
-    value: float | None,
-    n: int | None = None,
-    *,
-    direction: str = "higher",
-    kind: str = "survey",
-    unit: str = "percent",
-    min_n: int | None = None,
-    year: int = 2024,
-    status: str | None = None,
-    decimals: int = 0,
-) -> Figure:
-    ind = Indicator(
-        id="x",
-        service_type_id="hemtjanst",
-        section=5,
-        title_sv="x",
-        title_en="x",
-        unit=unit,
-        direction=direction,
-        source_kind=kind,
-        source_name="x",
-        min_n=min_n,
-        decimals=decimals,
-    )
-    if status == "missing":
-        return Figure(indicator=ind, current=None)
-    current = IndicatorValue(
-        provider_id=1,
-        indicator_id="x",
-        year=year,
-        period=str(year),
-        value=value,
-        n_answers=n,
-        status=status or ("ok" if value is not None else "too_few"),
-        source="x",
-        fetched=date(year + 1, 3, 1),
-    )
-    return Figure(indicator=ind, current=current)
 
 
 def outcome(a: Figure, b: Figure) -> Outcome:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
+from app.figures import Figure
 from app.models import (
     Area,
     Driftsform,
@@ -172,3 +173,49 @@ def _add(session: Session, row: T) -> T:
 def _id(row: Organisation | Provider | Area) -> int:
     assert row.id is not None, "flushed rows have ids"
     return row.id
+
+
+def figure(
+    value: float | None,
+    n: int | None = None,
+    *,
+    direction: str = "higher",
+    kind: str = "survey",
+    unit: str = "percent",
+    min_n: int | None = None,
+    year: int = 2024,
+    status: str | None = None,
+    decimals: int = 0,
+) -> Figure:
+    """A constructed Figure of a throwaway indicator, for the comparison rules.
+
+    No value means "too few answers" unless `status` says otherwise; status "missing"
+    means nothing was reported at all.
+    """
+    ind = Indicator(
+        id="x",
+        service_type_id="hemtjanst",
+        section=5,
+        title_sv="x",
+        title_en="x",
+        unit=unit,
+        direction=direction,
+        source_kind=kind,
+        source_name="x",
+        min_n=min_n,
+        decimals=decimals,
+    )
+    if status == "missing":
+        return Figure(indicator=ind, current=None)
+    current = IndicatorValue(
+        provider_id=1,
+        indicator_id="x",
+        year=year,
+        period=str(year),
+        value=value,
+        n_answers=n,
+        status=status or ("ok" if value is not None else "too_few"),
+        source="x",
+        fetched=date(year + 1, 3, 1),
+    )
+    return Figure(indicator=ind, current=current)
