@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.formatting import postal_code as postal_code_text
 from app.models import Area, Kommun, PostalCode, Provider, ProviderArea, ServiceType
 from app.search.text import swedish_sort_key
 
@@ -73,7 +74,7 @@ def resolve_place(
             raise PlaceInOtherKommun(code, other)
         area = session.get(Area, row.area_id)
         assert area is not None  # postal_code.area_id is a foreign key
-        return Place(area, row.lat, row.lon, f"{code[:3]}\u00a0{code[3:]} {row.locality}", code)
+        return Place(area, row.lat, row.lon, f"{postal_code_text(code)} {row.locality}", code)
     if area_slug:
         area = session.exec(
             select(Area).where(Area.kommun_code == kommun.code, Area.slug == area_slug)

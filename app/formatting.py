@@ -1,5 +1,6 @@
 """Numbers, units and dates as a Swedish (or English) reader expects them."""
 
+import re
 from datetime import date
 
 from babel.dates import format_date
@@ -62,3 +63,11 @@ def postal_code(code: str | None) -> str:
 def value_range(low: float, high: float, unit: str, decimals: int = 0) -> str:
     """'65,2–89,5 %': a range with the unit once, at the end."""
     return f"{number(low, decimals)}–{with_unit(high, unit, decimals)}"
+
+
+def tel_href(phone: str) -> str:
+    """'08-555 123 45' -> 'tel:+46855512345', so a phone dials it whatever the spacing."""
+    digits = re.sub(r"[^\d+]", "", phone)
+    if digits.startswith("0"):
+        digits = "+46" + digits[1:]
+    return f"tel:{digits}"

@@ -7,12 +7,11 @@ from starlette.routing import NoMatchFound
 
 from app.choice import find_guide, guide_view
 from app.deps import SessionDep, TemplatesDep
-from app.formatting import day
+from app.formatting import day, tel_href
 from app.i18n import DEFAULT_LANG, current_lang, link
 from app.i18n import gettext as _
 from app.models import ServiceType
 from app.search_service import find_kommun
-from app.web.provider_page import tel_href
 
 router = APIRouter(default_response_class=HTMLResponse)
 

@@ -8,21 +8,13 @@ from fastapi.responses import HTMLResponse
 
 from app.choice import find_guide
 from app.deps import SessionDep, TemplatesDep
-from app.formatting import day, number, postal_code
+from app.formatting import day, number, postal_code, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.labels import driftsform_label
 from app.providers import ProviderPage, provider_page
 
 router = APIRouter(default_response_class=HTMLResponse)
-
-
-def tel_href(phone: str) -> str:
-    """'08-555 123 45' -> 'tel:+46855512345', so a phone dials it whatever the spacing."""
-    digits = re.sub(r"[^\d+]", "", phone)
-    if digits.startswith("0"):
-        digits = "+46" + digits[1:]
-    return f"tel:{digits}"
 
 
 def _view(page: ProviderPage) -> dict:

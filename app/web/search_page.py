@@ -16,7 +16,7 @@ from app import search_service as svc
 from app.choice import find_guide, guide_view
 from app.coverage import Place, normalise_postal_code
 from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
-from app.formatting import distance, postal_code
+from app.formatting import distance, postal_code, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.labels import driftsform_label, language_label, profile_label
@@ -24,7 +24,6 @@ from app.models import Area, Indicator, ServiceType
 from app.models.vocab import Driftsform
 from app.providers import indicators_for, key_indicators
 from app.search.text import fold, swedish_sort_key
-from app.web.provider_page import tel_href
 
 router = APIRouter(default_response_class=HTMLResponse)
 
