@@ -18,11 +18,24 @@ from ingest.validate import Errors, parse_table
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 
+# The Kolada KPIs we read per unit; the indicator id is the KPI id, and the indicator's
+# service type in indicators.csv is the service type of a unit with values for it. The one
+# list of Kolada ids: ingest.kolada reads it. Checked against Kolada's v3 catalogue
+# (has_ou_data, and auspice T/X: every provider); see ../shared/INDICATORS.md.
+KOLADA_KPIS = (
+    # hemtjänst: Socialstyrelsen's survey of older people
+    "U21468", "U21504", "U21505", "U21463", "U21477", "U21465", "U21481",
+    # särskilt boende: the same survey, and the enhetsundersökning (discontinued after 2023)
+    "U23471", "U23520", "U23467", "U23521", "U23461", "U23470", "U23481",
+    "U23493", "U23496",
+    # förskola, lägeskommun (all providers in the kommun)
+    "N11811", "N11808", "N11102", "N11701",
+)  # fmt: skip
+
 # The indicators the Kolada and Skolverket clients fill: Kolada KPI ids and Skolverket's
 # own field names (statistics and Skolenkäten).
 SOURCE_INDICATORS = (
-    "U21468", "U23471", "U23463", "U23468", "U23493", "U23496",
-    "N11811", "N11808", "N11102", "N11702",
+    *KOLADA_KPIS,
     "averageGradesMeritRating9thGrade",
     "ratioOfPupilsIn9thGradeWithAllSubjectsPassed",
     "ratioOfPupils9thGradeEligibleForNationalProgramYR",

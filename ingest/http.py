@@ -4,11 +4,14 @@ Polite by construction: a timeout on every request, a User-Agent that says who w
 most `http_max_concurrency` requests under way at once, and retries with backoff on
 timeouts, dropped connections, 429 and 5xx (a 429's Retry-After is honoured). Every wait is
 capped and the sleep function is injectable, so tests exercise the retries without sleeping.
-Anything that still fails becomes an IngestFailed naming the request URL.
+Anything that still fails becomes an IngestFailed naming the request URL; an answer saying the
+address is retired for good (HTTP 410, or an error that says so) becomes `Gone`, so a client
+can tell the person which setting to change.
 """
 
 import email.utils
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -50,6 +53,28 @@ class _RetryableStatus(Exception):
         super().__init__(f"HTTP {response.status_code}")
         self.status = response.status_code
         self.retry_after = _retry_after(response.headers.get("Retry-After"))
+
+
+class Gone(IngestFailed):
+    """The server says this address, typically an API version, is retired for good."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__([InputError(url, None, None, message)])
+        self.url = url
+
+
+# How servers word a retirement (English and Swedish): "v2 has been retired", "deprecated",
+# "sunset", "shut down", "no longer available", "avvecklad".
+_RETIRED = re.compile(
+    r"retired|deprecated|decommissioned|sunset|shut ?down|no longer (?:available|supported)"
+    r"|avveckla",
+    re.IGNORECASE,
+)
+
+
+def says_retired(text: str) -> bool:
+    """Whether an answer's text says the API (version) has been retired."""
+    return bool(_RETIRED.search(text))
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -117,6 +142,11 @@ class HttpClient:
             raise _failed(full, f"kunde inte nå källan ({exc.__class__.__name__})") from exc
         if response.status_code == 404 and missing_ok:
             return None
+        if response.status_code == 410 or (
+            response.status_code >= 400
+            and ("Sunset" in response.headers or says_retired(response.text[:2000]))
+        ):
+            raise Gone(full, f"HTTP {response.status_code}: adressen är avvecklad hos källan")
         if response.status_code >= 400:
             raise _failed(full, f"HTTP {response.status_code}")
         try:

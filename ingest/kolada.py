@@ -1,17 +1,23 @@
-"""Kolada (RKA's open API): units, their KPI values and the kommun's and Sweden's values.
+"""Kolada (RKA's open API, v3): units, their KPI values and the kommun's and Sweden's values.
 
 Fetch and validate everything first (`fetch_kolada`), then write it in one transaction
-(`write_kolada`, run through ingest.runs.run_job). Requests follow the v2 documentation
-(github.com/Hypergene/kolada); paging follows `next_page` (v2) or `next_url` (v3).
+(`write_kolada`, run through ingest.runs.run_job). Requests follow Kolada's v3 API as its
+current clients call it (see tests/fixtures/kolada/README.md): lists are paged by `next_url`
+(`count` is the page's count, not a total), and at most 25 ids go in one path segment.
+Unit values are asked for by unit id (`/oudata/kpi/{kpis}/ou/{ous}/year/{years}`), the ids
+taken from `/ou?municipality=`. v2 answers 410 Gone: that stops the run with a message
+naming the setting to change.
 
 Terms of use: figures shown from Kolada must be credited "Källa: Kolada"; every stored
 value therefore carries source = "Kolada".
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
@@ -38,7 +44,7 @@ from ingest.external import (
     out_of_range,
     slugify,
 )
-from ingest.http import Fetched, HttpClient, same_origin
+from ingest.http import Fetched, Gone, HttpClient, same_origin, says_retired
 from ingest.runs import RunResult, run_job
 from ingest.validate import Errors
 from ingest.writer import Writer
@@ -46,22 +52,19 @@ from ingest.writer import Writer
 SOURCE = "Kolada"  # shown as "Källa: Kolada", as Kolada's terms require
 ORIGIN = "kolada"  # Provider.origin and ProviderSourceId.source
 SWEDEN = "0000"
+MAX_IDS = 25  # Kolada v3 takes at most 25 ids in one comma-separated path segment
+PER_PAGE = 5000  # v3's largest page: fewer requests
+# Kolada's auspice: T = every provider, X = not split by regi. Any other value (E, P, O ...)
+# covers only some providers, so a comparison of all the kommun's units cannot rest on it.
+ALL_PROVIDERS = {"T", "X"}
 
-# Unit-level KPIs we read, and the service type a unit with values for them provides.
-# The indicator id is the KPI id. (No Kolada id is mapped to a grundskola indicator: those
-# come from Skolverket, the primary source, so no figure has two sources.)
-KPIS: dict[str, str] = {
-    "U21468": "hemtjanst",  # Brukarbedömning hemtjänst äldreomsorg – helhetssyn
-    "U23471": "sarskilt-boende",  # Brukarbedömning särskilt boende – helhetssyn
-    "U23463": "sarskilt-boende",  # – bemötande
-    "U23468": "sarskilt-boende",  # – maten smakar bra
-    "U23493": "sarskilt-boende",  # Omsorgspersonal per plats, helgdag
-    "U23496": "sarskilt-boende",  # Andel omsorgspersonal med adekvat utbildning, helgdag
-    "N11811": "forskola",  # Barn per lärare med förskollärarlegitimation
-    "N11808": "forskola",  # Andel heltidstjänster med förskollärarlegitimation
-    "N11102": "forskola",  # Inskrivna barn per årsarbetare
-    "N11702": "forskola",  # Barn per barngrupp
-}
+
+def kolada_kpis() -> dict[str, str]:
+    """The unit-level KPIs we read (catalogue.KOLADA_KPIS; the indicator id is the KPI id),
+    each with the service type a unit with values for it provides."""
+    return {k: catalogue.indicators()[k]["service_type_id"] for k in catalogue.KOLADA_KPIS}
+
+
 UNKNOWN_OWNER = "Huvudman okänd"
 MAX_PAGES = 200
 
@@ -71,8 +74,10 @@ class KpiMeta:
     id: str
     title: str
     description: str
+    # v3 has no ou_publication_date: the catalogue's publication_date is when Kolada published
+    # `publ_period`, the latest period, for kommuner and units alike.
     publication_date: date | None
-    ou_publication_date: date | None
+    publ_period: int | None
 
 
 @dataclass(frozen=True)
@@ -154,41 +159,60 @@ def fetch_kolada(
     steps: Steps | None = None,
 ) -> KoladaData:
     """Read and check everything for one kommun; raise IngestFailed, write nothing."""
-    kpis = kpis or KPIS
-    steps = steps or NoSteps()
     base = base_url.rstrip("/")
-    ids = ",".join(sorted(kpis))
+    try:
+        return _fetch(http, base, kommun, years, from_date, kpis or kolada_kpis(), steps)
+    except Gone as gone:
+        raise _retired(base, gone.url) from None
+
+
+def _fetch(
+    http: HttpClient,
+    base: str,
+    kommun: str,
+    years: Sequence[int],
+    from_date: date | None,
+    kpis: dict[str, str],
+    steps: Steps | None,
+) -> KoladaData:
+    steps = steps or NoSteps()
+    kpi_chunks = _chunks(sorted(kpis))
     year_list = ",".join(str(y) for y in sorted(set(years)))
     changed = {"from_date": from_date.isoformat()} if from_date else None
     rejected: dict[str, int] = {}
 
-    steps.step("Kolada: kommunen och nyckeltalen", total=2)
+    steps.step("Kolada: kommunen och nyckeltalen", total=1 + len(kpi_chunks))
     kommun_title = _municipality(http, base, kommun)
     steps.advance()
-    meta = _kpi_meta(http, base, kpis)
-    steps.advance()
+    meta = _kpi_meta(http, base, kpi_chunks, set(kpis), steps)
 
     steps.step("Kolada: enheter i kommunen")
-    units = _units(http, base, kommun, steps)
+    units = _units(http, base, kommun, rejected, steps)
 
     steps.step("Kolada: enheternas värden")
+    unit_urls = {
+        f"{base}/oudata/kpi/{kpi_ids}/ou/{ous}/year/{year_list}": set(ous.split(","))
+        for ous in _chunks(sorted(units))
+        for kpi_ids in kpi_chunks
+    }
     unit_figures, unit_deletions, owners = _figures(
-        _pages(http, f"{base}/oudata/kpi/{ids}/year/{year_list}", _q(kommun, changed), steps),
+        (
+            (page, asked)
+            for url, asked in unit_urls.items()
+            for page in _pages(http, url, changed, steps)
+        ),
         "ou",
         kpis,
         meta,
         rejected,
-        ou=True,
+        set(units),
     )
     if not unit_figures and not unit_deletions and from_date is None:
-        raise _empty(http, f"{base}/oudata/kpi/{ids}/year/{year_list}", _q(kommun, None))
+        raise _empty(http, next(iter(unit_urls)), None)
 
     errors = Errors()
     unit_types: dict[str, str] = {}
     for ou, (where, kpi_ids) in owners.items():
-        if ou not in units:
-            errors.add(where, None, "ou", f"enheten {ou} finns inte bland kommunens enheter")
-            continue
         types = {kpis[k] for k in kpi_ids}
         if len(types) > 1:
             errors.add(where, None, "ou", f"enheten {ou} har värden för {sorted(types)}")
@@ -199,24 +223,24 @@ def fetch_kolada(
         _reject(rejected, "enheter utan värden för våra nyckeltal", len(set(units) - set(owners)))
 
     steps.step("Kolada: kommunens och rikets värden")
+    ref_urls = [
+        f"{base}/data/kpi/{kpi_ids}/municipality/{kommun},{SWEDEN}/year/{year_list}"
+        for kpi_ids in kpi_chunks
+    ]
     reference_figures, reference_deletions, _owners = _figures(
-        _pages(
-            http,
-            f"{base}/data/kpi/{ids}/municipality/{kommun},{SWEDEN}/year/{year_list}",
-            changed,
-            steps,
+        (
+            (page, {kommun, SWEDEN})
+            for url in ref_urls
+            for page in _pages(http, url, changed, steps)
         ),
         "municipality",
         kpis,
         meta,
         rejected,
-        ou=False,
-        allowed_owners={kommun, SWEDEN},
+        {kommun, SWEDEN},
     )
     if not reference_figures and not reference_deletions and from_date is None:
-        raise _empty(
-            http, f"{base}/data/kpi/{ids}/municipality/{kommun},{SWEDEN}/year/{year_list}", None
-        )
+        raise _empty(http, ref_urls[0], None)
     return KoladaData(
         kommun=kommun,
         kommun_title=kommun_title,
@@ -226,7 +250,7 @@ def fetch_kolada(
         units={ou: units[ou] for ou in unit_types},
         unit_types=unit_types,
         unit_where={ou: owners[ou][0] for ou in unit_types},
-        kpi_url=http.url(f"{base}/kpi/{ids}"),
+        kpi_url=http.url(f"{base}/kpi/{kpi_chunks[0]}"),
         unit_figures=unit_figures,
         unit_deletions=unit_deletions,
         reference_figures=reference_figures,
@@ -271,7 +295,9 @@ def write_kolada(session: Session, data: KoladaData, today: date) -> Writer:
     for (ou, indicator_id, year), figure in data.unit_figures.items():
         key = (by_ou[ou], indicator_id, year)
         record = figure.fields() | {"provider_id": key[0]}
-        records.append(merge_figure(record, stored.get(key), today))
+        records.append(
+            merge_figure(_keep_published(record, stored.get(key)), stored.get(key), today)
+        )
     key_fields = ["provider_id", "indicator_id", "year"]
     w.sync(IndicatorValue, key_fields, records, existing=stored.values())
     w.delete(
@@ -296,7 +322,11 @@ def write_kolada(session: Session, data: KoladaData, today: date) -> Writer:
         ReferenceValue,
         ["municipality_code", "indicator_id", "year"],
         (
-            merge_figure(f.fields() | {"municipality_code": key[0]}, ref_stored.get(key), today)
+            merge_figure(
+                _keep_published(f.fields() | {"municipality_code": key[0]}, ref_stored.get(key)),
+                ref_stored.get(key),
+                today,
+            )
             for key, f in data.reference_figures.items()
         ),
         existing=ref_stored.values(),
@@ -310,6 +340,14 @@ def write_kolada(session: Session, data: KoladaData, today: date) -> Writer:
         ],
     )
     return w
+
+
+def _keep_published(record: dict[str, Any], stored: Any | None) -> dict[str, Any]:
+    """An older period keeps the publication date it was stored with while it was the latest:
+    Kolada's catalogue dates only the latest period (see KpiMeta)."""
+    if record["published"] is None and stored is not None and stored.published is not None:
+        return record | {"published": stored.published}
+    return record
 
 
 def _write_units(
@@ -418,8 +456,9 @@ def _values_of(session: Session, provider_ids: list[int], indicator_ids: list[st
 # --- fetching -------------------------------------------------------------------------
 
 
-def _q(kommun: str, extra: dict[str, str] | None) -> dict[str, str]:
-    return {"municipality": kommun, **(extra or {})}
+def _chunks(ids: Sequence[str]) -> list[str]:
+    """Comma-separated path segments of at most MAX_IDS ids each."""
+    return [",".join(ids[i : i + MAX_IDS]) for i in range(0, len(ids), MAX_IDS)]
 
 
 def _reject(rejected: dict[str, int], reason: str, n: int = 1) -> None:
@@ -427,32 +466,63 @@ def _reject(rejected: dict[str, int], reason: str, n: int = 1) -> None:
         rejected[reason] = rejected.get(reason, 0) + n
 
 
+def _query(params: dict[str, str] | None) -> dict[str, str]:
+    """A list request's query: v3's largest page, then the request's own parameters."""
+    return {"per_page": str(PER_PAGE), **(params or {})}
+
+
 def _empty(http: HttpClient, url: str, params: dict[str, str] | None) -> IngestFailed:
     return IngestFailed(
-        [InputError(http.url(url, params), None, None, "Kolada svarade utan ett enda värde")]
+        [
+            InputError(
+                http.url(url, _query(params)), None, None, "Kolada svarade utan ett enda värde"
+            )
+        ]
+    )
+
+
+def _retired(base: str, url: str) -> IngestFailed:
+    """Kolada says the configured API version is gone: name it, and the setting to change."""
+    found = re.search(r"/(v\d+)(?:/|$)", urlsplit(base).path)
+    version = found.group(1) if found else base
+    current = str(Settings.model_fields["kolada_base_url"].default)
+    to = f"till {current}" if base != current.rstrip("/") else "till den version Kolada anger"
+    return IngestFailed(
+        [
+            InputError(
+                url,
+                None,
+                None,
+                f"Kolada har avvecklat API-versionen {version} ({base}). "
+                f"Ändra inställningen KOLADA_BASE_URL {to} och kör igen.",
+            )
+        ]
     )
 
 
 def _pages(
     http: HttpClient, url: str, params: dict[str, str] | None, steps: Steps
 ) -> Iterator[Fetched]:
-    """Every page of a list, following next_page (v2) or next_url (v3) until absent."""
+    """Every page of a list, following next_url until absent (`count` is per page)."""
     seen: set[str] = set()
     next_url: str | None = url
+    query: dict[str, str] | None = _query(params)
     while next_url:
-        page = http.get_json(next_url, params)
+        page = http.get_json(next_url, query)
         assert page is not None
         if page.url in seen or len(seen) >= MAX_PAGES:
             raise IngestFailed([InputError(page.url, None, None, "sidorna länkar i en slinga")])
         seen.add(page.url)
         if not isinstance(page.data, dict) or not isinstance(page.data.get("values"), list):
+            if says_retired(str(page.data)[:2000]):
+                raise Gone(page.url, "svaret säger att API-versionen är avvecklad")
             raise IngestFailed([InputError(page.url, None, "values", "listan saknas i svaret")])
         steps.advance()
         yield page
-        link = page.data.get("next_page") or page.data.get("next_url")
+        link = page.data.get("next_url")
         if link is not None and not isinstance(link, str):
-            raise IngestFailed([InputError(page.url, None, "next_page", "inte en länk")])
-        next_url, params = (same_origin(link, url) if link else None), None
+            raise IngestFailed([InputError(page.url, None, "next_url", "inte en länk")])
+        next_url, query = (same_origin(link, url) if link else None), None
 
 
 def _municipality(http: HttpClient, base: str, kommun: str) -> str:
@@ -466,46 +536,71 @@ def _municipality(http: HttpClient, base: str, kommun: str) -> str:
     return title.strip()
 
 
-def _kpi_meta(http: HttpClient, base: str, kpis: dict[str, str]) -> dict[str, KpiMeta]:
+def _kpi_meta(
+    http: HttpClient, base: str, chunks: list[str], wanted: set[str], steps: Steps
+) -> dict[str, KpiMeta]:
     errors = Errors()
     out: dict[str, KpiMeta] = {}
     seen: set[str] = set()
     first_url = ""
-    for page in _pages(http, f"{base}/kpi/{','.join(sorted(kpis))}", None, NoSteps()):
-        first_url = first_url or page.url
-        for i, item in enumerate(page.data["values"]):
-            where = f"values[{i}]"
-            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-                errors.add(page.url, None, f"{where}.id", "saknas")
-                continue
-            kpi = item["id"]
-            if kpi not in kpis:
-                continue
-            seen.add(kpi)
-            title = item.get("title")
-            if not isinstance(title, str) or not title.strip():
-                errors.add(page.url, None, f"{where}.title", f"{kpi} saknar titel")
-                continue
-            if item.get("has_ou_data") not in (True, 1, "1", "true"):
-                errors.add(
-                    page.url, None, f"{where}.has_ou_data", f"{kpi} har inga värden per enhet"
-                )
-                continue
-            out[kpi] = KpiMeta(
-                id=kpi,
-                title=title.strip(),
-                description=str(item.get("description") or "").strip(),
-                publication_date=_date(item.get("publication_date")),
-                ou_publication_date=_date(item.get("ou_publication_date")),
-            )
-    for kpi in sorted(set(kpis) - seen):
-        # Kolada removes KPIs without notice; the mapping in KPIS must then be revisited.
+    for chunk in chunks:
+        for page in _pages(http, f"{base}/kpi/{chunk}", None, NoSteps()):
+            first_url = first_url or page.url
+            for i, item in enumerate(page.data["values"]):
+                where = f"values[{i}]"
+                if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                    errors.add(page.url, None, f"{where}.id", "saknas")
+                    continue
+                kpi = item["id"]
+                if kpi not in wanted:
+                    continue
+                seen.add(kpi)
+                if (meta := _one_kpi(item, where, page.url, errors)) is not None:
+                    out[kpi] = meta
+        steps.advance()
+    for kpi in sorted(wanted - seen):
+        # Kolada removes KPIs without notice; catalogue.KOLADA_KPIS must then be revisited.
         errors.add(first_url, None, "id", f"nyckeltalet {kpi} finns inte (längre) i Kolada")
     errors.raise_if_any()
     return out
 
 
-def _units(http: HttpClient, base: str, kommun: str, steps: Steps) -> dict[str, str]:
+def _one_kpi(item: dict[str, Any], where: str, url: str, errors: Errors) -> KpiMeta | None:
+    kpi = item["id"]
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.add(url, None, f"{where}.title", f"{kpi} saknar titel")
+        return None
+    has_ou_data = item.get("has_ou_data")
+    if not isinstance(has_ou_data, bool):  # v3: a boolean (v2 said 0|1)
+        errors.add(url, None, f"{where}.has_ou_data", f"{kpi}: inte true/false: {has_ou_data!r}")
+        return None
+    if not has_ou_data:
+        errors.add(url, None, f"{where}.has_ou_data", f"{kpi} har inga värden per enhet")
+        return None
+    auspice = item.get("auspice")
+    if auspice is not None and auspice not in ALL_PROVIDERS:
+        errors.add(
+            url,
+            None,
+            f"{where}.auspice",
+            f"{kpi} gäller bara en del av utförarna (auspice {auspice}); "
+            "välj Koladas nyckeltal för alla utförare",
+        )
+        return None
+    period = item.get("publ_period")
+    return KpiMeta(
+        id=kpi,
+        title=title.strip(),
+        description=str(item.get("description") or "").strip(),
+        publication_date=_date(item.get("publication_date")),
+        publ_period=_year(period),
+    )
+
+
+def _units(
+    http: HttpClient, base: str, kommun: str, rejected: dict[str, int], steps: Steps
+) -> dict[str, str]:
     errors = Errors()
     units: dict[str, str] = {}
     for page in _pages(http, f"{base}/ou", {"municipality": kommun}, steps):
@@ -514,14 +609,17 @@ def _units(http: HttpClient, base: str, kommun: str, steps: Steps) -> dict[str, 
             if not isinstance(item, dict):
                 errors.add(page.url, None, where, "inte ett objekt")
                 continue
-            for name in ("id", "municipality", "title"):
-                if not isinstance(item.get(name), str) or not item[name].strip():
-                    errors.add(page.url, None, f"{where}.{name}", "saknas")
-            if any(e.field and e.field.startswith(f"{where}.") for e in errors.items):
+            missing = [
+                name
+                for name in ("id", "municipality", "title")
+                if not isinstance(item.get(name), str) or not item[name].strip()
+            ]
+            for name in missing:
+                errors.add(page.url, None, f"{where}.{name}", "saknas")
+            if missing:
                 continue
             if item["municipality"] != kommun:
-                other = item["municipality"]
-                errors.add(page.url, None, f"{where}.municipality", f"{other}, inte {kommun}")
+                _reject(rejected, "enheter i en annan kommun")
                 continue
             units[item["id"]] = item["title"].strip()
     errors.raise_if_any()
@@ -531,33 +629,39 @@ def _units(http: HttpClient, base: str, kommun: str, steps: Steps) -> dict[str, 
 
 
 def _figures(
-    pages: Iterator[Fetched],
+    pages: Iterator[tuple[Fetched, set[str]]],
     owner_field: str,
     kpis: dict[str, str],
     meta: dict[str, KpiMeta],
     rejected: dict[str, int],
-    *,
-    ou: bool,
-    allowed_owners: set[str] | None = None,
+    ours: set[str],
 ) -> tuple[dict[tuple[str, str, int], Figure], list[Deletion], dict[str, tuple[str, set[str]]]]:
-    """Data items as figures (gender T only) and deletions; also which owners had which KPIs."""
+    """Data items as figures (gender T only) and deletions; also which owners had which KPIs.
+
+    Each page comes with the owners its request asked for. A value for an owner outside
+    `ours` (another kommun's unit) or not asked for is skipped and counted, never stored.
+    """
     errors = Errors()
     figures: dict[tuple[str, str, int], Figure] = {}
     deletions: list[Deletion] = []
     owners: dict[str, tuple[str, set[str]]] = {}
     seen: dict[tuple[str, str, int], str] = {}
-    for page in pages:
+    whose = "enheter" if owner_field == "ou" else "kommuner"
+    for page, asked in pages:
         for i, item in enumerate(page.data["values"]):
             where = f"values[{i}]"
             parsed = _item(item, where, owner_field, page.url, errors)
             if parsed is None:
                 continue
-            owner, kpi, year, period, total, deleted = parsed
+            owner, kpi, year, total, deleted = parsed
             if kpi not in kpis:
                 _reject(rejected, "värden för nyckeltal vi inte frågade efter")
                 continue
-            if allowed_owners is not None and owner not in allowed_owners:
-                errors.add(page.url, None, f"{where}.{owner_field}", f"oväntad {owner}")
+            if owner not in ours:
+                _reject(rejected, f"värden för {whose} utanför kommunen")
+                continue
+            if owner not in asked:
+                _reject(rejected, f"värden för {whose} vi inte frågade efter")
                 continue
             if total is None:
                 _reject(rejected, "värden utan totalvärde (kön T)")
@@ -579,16 +683,16 @@ def _figures(
                 if (why := out_of_range(kpi, unit, float(value))) is not None:
                     errors.add(page.url, None, f"{where}.values.value", f"{kpi} {owner}: {why}")
                     continue
-            published = meta[kpi].ou_publication_date if ou else meta[kpi].publication_date
             figures[key] = Figure(
                 indicator_id=kpi,
                 year=year,
-                period=period,
+                period=str(year),
                 value=None if value is None else float(value),
                 status=ValueStatus.MISSING if value is None else ValueStatus.OK,
                 source=SOURCE,
                 source_ref=page.url,
-                published=published,
+                # Only the latest period has a known publication date (see KpiMeta).
+                published=meta[kpi].publication_date if year == meta[kpi].publ_period else None,
             )
     errors.raise_if_any()
     return figures, deletions, owners
@@ -596,14 +700,16 @@ def _figures(
 
 def _item(
     item: Any, where: str, owner_field: str, url: str, errors: Errors
-) -> tuple[str, str, int, str, dict[str, Any] | None, bool] | None:
+) -> tuple[str, str, int, dict[str, Any] | None, bool] | None:
     if not isinstance(item, dict):
         errors.add(url, None, where, "inte ett objekt")
         return None
     missing = [
         name
         for name in ("kpi", owner_field, "period")
-        if not isinstance(item.get(name), str | int) or str(item[name]).strip() == ""
+        if not isinstance(item.get(name), str | int)
+        or isinstance(item[name], bool)
+        or str(item[name]).strip() == ""
     ]
     if not isinstance(item.get("values"), list):
         missing.append("values")
@@ -611,9 +717,9 @@ def _item(
         errors.add(url, None, f"{where}.{name}", "saknas")
     if missing:
         return None
-    period = str(item["period"]).strip()
-    if not (len(period) == 4 and period.isdigit()):
-        errors.add(url, None, f"{where}.period", f"inte ett år: '{period}'")
+    year = _year(item["period"])  # v3 gives an integer; a string of four digits is read alike
+    if year is None:
+        errors.add(url, None, f"{where}.period", f"inte ett år: {item['period']!r}")
         return None
     total = None
     for j, entry in enumerate(item["values"]):
@@ -626,15 +732,23 @@ def _item(
             return None
         if entry["gender"] == "T":
             total = entry
-    # v2 documents is_deleted; v3 clients read it as "isdeleted". Either, on the value or item.
-    flags = [
-        src.get(name)
-        for src in (total or {}, item)
-        for name in ("is_deleted", "isdeleted")
-        if src.get(name) is not None
-    ]
-    deleted = bool(flags) and flags[0] in (1, True, "1", "true")
-    return str(item[owner_field]), str(item["kpi"]), int(period), period, total, deleted
+    # v3's `isdeleted` (v2: is_deleted 0|1): the value was withdrawn and must go. On the value
+    # or on the item.
+    flag = next(
+        (src["isdeleted"] for src in (total or {}, item) if src.get("isdeleted") is not None),
+        False,
+    )
+    if flag not in (True, False, 0, 1):
+        errors.add(url, None, f"{where}.isdeleted", f"inte true/false: {flag!r}")
+        return None
+    return str(item[owner_field]), str(item["kpi"]), year, total, bool(flag)
+
+
+def _year(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    text = str(value).strip()
+    return int(text) if len(text) == 4 and text.isdigit() else None
 
 
 def _date(value: Any) -> date | None:

@@ -327,6 +327,8 @@ class IndicatorSpec:
     respondents: str | None = None  # survey population, see SURVEY_POPULATION
     grade9: bool = False  # only for schools with year 9
     p_missing: float = 0.025
+    # The source stopped publishing it after this year: no later values (history only).
+    discontinued_after: int | None = None
 
 
 # Share of a unit's capacity that is asked in a survey (before the response rate).
@@ -611,24 +613,24 @@ HEMTJANST: tuple[IndicatorSpec, ...] = (
         key_rank=1,
     ),
     _sos_hemtjanst(
-        "sos-hemtjanst-bemotande",
-        "bemötande",
-        "treatment by staff",
+        "U21504",
+        "alltid eller oftast bra bemötande",
+        "always or usually treated well",
         "alltid eller oftast blir bra bemötta av personalen",
         "are always or usually treated well by the staff",
         95,
     ),
     _sos_hemtjanst(
-        "sos-hemtjanst-trygghet",
-        "trygghet",
-        "feeling safe",
+        "U21505",
+        "mycket eller ganska trygga",
+        "feeling very or fairly safe",
         "känner sig mycket eller ganska trygga hemma med hemtjänst",
         "feel very or fairly safe at home with home care",
         86,
         key_rank=3,
     ),
     _sos_hemtjanst(
-        "sos-hemtjanst-hansyn",
+        "U21463",
         "hänsyn till åsikter och önskemål",
         "regard for views and wishes",
         "anser att personalen alltid eller oftast tar hänsyn till deras åsikter och önskemål",
@@ -636,7 +638,7 @@ HEMTJANST: tuple[IndicatorSpec, ...] = (
         82,
     ),
     _sos_hemtjanst(
-        "sos-hemtjanst-fortroende",
+        "U21477",
         "förtroende för personalen",
         "trust in the staff",
         "känner förtroende för all eller de flesta i personalen",
@@ -644,17 +646,17 @@ HEMTJANST: tuple[IndicatorSpec, ...] = (
         87,
     ),
     _sos_hemtjanst(
-        "sos-hemtjanst-information",
-        "information om tillfälliga förändringar",
-        "information about temporary changes",
-        "alltid eller oftast får information om tillfälliga förändringar",
+        "U21465",
+        "information om förändringar",
+        "information about changes",
+        "alltid eller oftast får veta i förväg om tillfälliga förändringar",
         "are always or usually told about temporary changes",
         63,
     ),
     _sos_hemtjanst(
-        "sos-hemtjanst-kontakt",
-        "lätt att få kontakt med personalen",
-        "easy to contact the staff",
+        "U21481",
+        "få kontakt med hemtjänstpersonalen",
+        "contacting the home-care staff",
         "tycker att det är mycket eller ganska lätt att få kontakt med personalen",
         "find it very or fairly easy to contact the staff",
         76,
@@ -696,8 +698,8 @@ SARSKILT_BOENDE: tuple[IndicatorSpec, ...] = (
         value_source=SOS_VIA_KOLADA,
         gen=Gen(mean=0.62, sd=0.08, lo=0.38, hi=0.95, trend=0.01, noise=0.02, national=0.6),
         decimals=2,
-        key_rank=3,
         published=(0, 11, 30),
+        discontinued_after=2023,  # Kolada U23493 "(-2023)"; so not a key figure
     ),
     IndicatorSpec(
         id="U23496",
@@ -714,6 +716,7 @@ SARSKILT_BOENDE: tuple[IndicatorSpec, ...] = (
         value_source=SOS_VIA_KOLADA,
         gen=Gen(mean=74, sd=9, lo=35, hi=100, trend=1.2, noise=3.0, national=71),
         published=(0, 11, 30),
+        discontinued_after=2023,  # Kolada U23496 "(-2023)"
     ),
     IndicatorSpec(
         id="kommun-sarskilt-boende-tillsvidareanstallda",
@@ -816,32 +819,33 @@ SARSKILT_BOENDE: tuple[IndicatorSpec, ...] = (
         key_rank=1,
     ),
     _sos_boende(
-        "U23463",
-        "bemötande",
-        "treatment by staff",
+        "U23520",
+        "alltid eller oftast bra bemötande",
+        "always or usually treated well",
         "alltid eller oftast blir bra bemötta av personalen",
         "are always or usually treated well by the staff",
         91,
+        key_rank=3,
     ),
     _sos_boende(
-        "U23468",
-        "maten smakar bra",
-        "the food tastes good",
+        "U23467",
+        "maten",
+        "the food",
         "tycker att maten smakar mycket eller ganska bra",
         "think the food tastes very or fairly good",
         71,
     ),
     _sos_boende(
-        "sos-sarskilt-boende-trygghet",
-        "trygghet",
-        "feeling safe",
+        "U23521",
+        "mycket eller ganska trygga",
+        "feeling very or fairly safe",
         "känner sig mycket eller ganska trygga på sitt boende",
         "feel very or fairly safe in their nursing home",
         85,
         key_rank=2,
     ),
     _sos_boende(
-        "sos-sarskilt-boende-hansyn",
+        "U23461",
         "hänsyn till åsikter och önskemål",
         "regard for views and wishes",
         "anser att personalen alltid eller oftast tar hänsyn till deras åsikter och önskemål",
@@ -849,19 +853,19 @@ SARSKILT_BOENDE: tuple[IndicatorSpec, ...] = (
         77,
     ),
     _sos_boende(
-        "sos-sarskilt-boende-aktiviteter",
-        "aktiviteter",
-        "activities",
+        "U23470",
+        "sociala aktiviteter",
+        "social activities",
         "är mycket eller ganska nöjda med de aktiviteter som erbjuds",
         "are very or fairly satisfied with the activities offered",
         62,
     ),
     _sos_boende(
-        "sos-sarskilt-boende-ensamhet",
-        "besväras av ensamhet",
-        "troubled by loneliness",
-        "besväras av ensamhet ganska eller mycket ofta (lägre är bättre)",
-        "are often troubled by loneliness (lower is better)",
+        "U23481",
+        "besväras ofta av ensamhet",
+        "often troubled by loneliness",
+        "svarar att de ofta besväras av ensamhet (lägre är bättre)",
+        "answer that they are often troubled by loneliness (lower is better)",
         44,
         direction="lower",
     ),
@@ -952,7 +956,7 @@ FORSKOLA: tuple[IndicatorSpec, ...] = (
         fetched="2025-05-20",
     ),
     IndicatorSpec(
-        id="N11702",
+        id="N11701",
         service_type="forskola",
         section=2,
         title_sv="Barn per barngrupp",
@@ -1316,14 +1320,14 @@ INDICATORS_BY_TYPE: dict[str, tuple[IndicatorSpec, ...]] = {
 # Levels (bra / godkänt) that some kommuner have decided: indicator -> (good, approved).
 LEVEL_DEFAULTS: dict[str, tuple[float, float]] = {
     "U21468": (90, 80),
-    "sos-hemtjanst-trygghet": (90, 80),
-    "sos-hemtjanst-bemotande": (97, 90),
+    "U21505": (90, 80),
+    "U21504": (97, 90),
     "sos-hemtjanst-personalkontinuitet": (12, 16),
     "kommun-hemtjanst-genomforandeplan": (95, 85),
     "kommun-hemtjanst-adekvat-utbildning": (80, 65),
     "U23471": (85, 75),
-    "sos-sarskilt-boende-trygghet": (90, 80),
-    "U23468": (80, 65),
+    "U23521": (90, 80),
+    "U23467": (80, 65),
     "U23493": (0.7, 0.55),
     "sos-sarskilt-boende-lakemedelsgenomgang": (95, 85),
     "senioralert-sarskilt-boende-riskbedomning": (90, 75),
@@ -1351,12 +1355,12 @@ LEVEL_DECISIONS: dict[str, list[tuple[str, tuple[str, ...], float]]] = {
             "Vård- och omsorgsnämnden 2023-03-15",
             (
                 "U21468",
-                "sos-hemtjanst-trygghet",
+                "U21505",
                 "sos-hemtjanst-personalkontinuitet",
                 "kommun-hemtjanst-genomforandeplan",
                 "kommun-hemtjanst-adekvat-utbildning",
                 "U23471",
-                "sos-sarskilt-boende-trygghet",
+                "U23521",
                 "U23493",
                 "sos-sarskilt-boende-lakemedelsgenomgang",
                 "senioralert-sarskilt-boende-riskbedomning",
@@ -1384,11 +1388,11 @@ LEVEL_DECISIONS: dict[str, list[tuple[str, tuple[str, ...], float]]] = {
             "Vård- och omsorgsnämnden 2023-04-19",
             (
                 "U21468",
-                "sos-hemtjanst-bemotande",
+                "U21504",
                 "sos-hemtjanst-personalkontinuitet",
                 "kommun-hemtjanst-genomforandeplan",
                 "U23471",
-                "U23468",
+                "U23467",
                 "U23493",
                 "sos-sarskilt-boende-lakemedelsgenomgang",
             ),
@@ -1412,7 +1416,7 @@ LEVEL_DECISIONS: dict[str, list[tuple[str, tuple[str, ...], float]]] = {
     "0114": [
         (
             "Socialnämnden 2024-02-21",
-            ("U21468", "sos-hemtjanst-trygghet", "U23471"),
+            ("U21468", "U21505", "U23471"),
             0,
         ),
         (
@@ -1428,7 +1432,7 @@ LEVEL_DECISIONS: dict[str, list[tuple[str, tuple[str, ...], float]]] = {
                 "U21468",
                 "sos-hemtjanst-personalkontinuitet",
                 "U23471",
-                "sos-sarskilt-boende-trygghet",
+                "U23521",
             ),
             1,
         ),
@@ -2471,6 +2475,8 @@ def value_rows(
     for p in providers:
         for spec in INDICATORS_BY_TYPE[p.service_type]:
             for fig in figures[(p.slug, spec.id)]:
+                if not published_in(spec, fig.year):
+                    continue
                 ok = fig.status == "ok"
                 rows.append(
                     {
@@ -2513,9 +2519,17 @@ def reference_rows(
                     for fig in figures[(p.slug, spec.id)]
                     if fig.year == year
                 ]
-                rows.append(kommun_reference(rng, spec, kommun.code, year, members, decimals))
-            rows.append(national_reference(rng, spec, year, decimals))
+                row = kommun_reference(rng, spec, kommun.code, year, members, decimals)
+                rows.extend([row] if published_in(spec, year) else [])
+            row = national_reference(rng, spec, year, decimals)
+            rows.extend([row] if published_in(spec, year) else [])
     return rows
+
+
+def published_in(spec: IndicatorSpec, year: int) -> bool:
+    """Whether the source published the indicator for `year`. Figures for later years are
+    still drawn (and dropped) so that every other figure stays the same for a given seed."""
+    return spec.discontinued_after is None or year <= spec.discontinued_after
 
 
 def _reference_row(
@@ -2678,6 +2692,9 @@ def indicator_rows() -> list[dict[str, str]]:
                 "key_rank": "" if spec.key_rank is None else str(spec.key_rank),
                 "sort_order": str(order * 10),
                 "decimals": str(spec.decimals),
+                "discontinued_after": ""
+                if spec.discontinued_after is None
+                else str(spec.discontinued_after),
             }
         )
     return rows

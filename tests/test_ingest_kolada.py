@@ -1,8 +1,9 @@
-"""Kolada: units and values arrive with their provenance, re-runs change nothing,
+"""Kolada v3: units and values arrive with their provenance, re-runs change nothing,
 revisions replace and mark, and every fault stops the run with nothing lost.
 
-Responses are the hand-built fixtures in tests/fixtures/kolada/ (documented shapes; see the
-README there), served by respx. No test sleeps: the retry policy records its waits instead.
+Responses are the hand-built fixtures in tests/fixtures/kolada/ (built to v3's documented
+shape; see the README there), served by respx. No test sleeps: the retry policy records its
+waits instead.
 """
 
 import json
@@ -33,38 +34,42 @@ from tests.support import factories
 from tests.support.snapshot import database_snapshot
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kolada"
-BASE = "https://api.kolada.se/v2"
+BASE = "https://api.kolada.se/v3"
 KPIS = {"U21468": "hemtjanst", "U23471": "sarskilt-boende"}
 TODAY = date(2025, 3, 15)
-
-MUNICIPALITY = f"{BASE}/municipality/0160"
-KPI = f"{BASE}/kpi/U21468,U23471"
-OU_1 = f"{BASE}/ou?municipality=0160"
-OU_2 = f"{BASE}/ou?municipality=0160&page=2&per_page=3"
-OUDATA = f"{BASE}/oudata/kpi/U21468,U23471/year/2023?municipality=0160"
-DATA = f"{BASE}/data/kpi/U21468,U23471/municipality/0160,0000/year/2023"
-CHANGED = "from_date=2024-06-01"
-
-# More specific first: a pattern without a query matches any query.
-ROUTES = {
-    f"{OUDATA}&{CHANGED}": "oudata_U21468,U23471_2023_municipality-0160_from-date-2024-06-01",
-    f"{DATA}?{CHANGED}": "data_U21468,U23471_0160,0000_2023_from-date-2024-06-01",
-    MUNICIPALITY: "municipality_0160",
-    KPI: "kpi_U21468,U23471",
-    OU_1: "ou_municipality-0160_page1",
-    OU_2: "ou_municipality-0160_page2",
-    OUDATA: "oudata_U21468,U23471_2023_municipality-0160",
-    DATA: "data_U21468,U23471_0160,0000_2023",
-}
 
 NASBYPARK = "V21E016000101"  # hemtjänst, on page 1
 TIBBLE = "V23E016000201"  # särskilt boende, on page 1
 EKBACKEN = "V23E016000202"  # särskilt boende, only on page 2, value missing
 SCHOOL = "V15E016000301"  # no values for our KPIs
+UNITS = ",".join(sorted([NASBYPARK, TIBBLE, EKBACKEN, SCHOOL]))
+
+PAGE = "per_page=5000"  # every list is asked for in v3's largest pages
+MUNICIPALITY = f"{BASE}/municipality/0160?{PAGE}"
+KPI = f"{BASE}/kpi/U21468,U23471?{PAGE}"
+OU_1 = f"{BASE}/ou?{PAGE}&municipality=0160"
+OU_2 = f"{BASE}/ou?municipality=0160&page=2&per_page=3"  # page 1's next_url
+OUDATA = f"{BASE}/oudata/kpi/U21468,U23471/ou/{UNITS}/year/2023?{PAGE}"
+DATA = f"{BASE}/data/kpi/U21468,U23471/municipality/0160,0000/year/2023?{PAGE}"
+CHANGED = "from_date=2024-06-01"
+OUDATA_FIXTURE = "oudata_U21468,U23471_ou-0160-all_2023"
+
+# More specific first: a pattern's query matches any query that contains it.
+ROUTES = {
+    f"{OUDATA}&{CHANGED}": "oudata_U21468,U23471_ou-0160-all_2023_from-date-2024-06-01",
+    f"{DATA}&{CHANGED}": "data_U21468,U23471_0160,0000_2023_from-date-2024-06-01",
+    MUNICIPALITY: "municipality_0160",
+    KPI: "kpi_U21468,U23471",
+    OU_2: "ou_municipality-0160_page2",
+    OU_1: "ou_municipality-0160_page1",
+    OUDATA: OUDATA_FIXTURE,
+    DATA: "data_U21468,U23471_0160,0000_2023",
+}
 
 
 def fixture(name: str) -> dict:
-    return json.loads((FIXTURES / f"documented-shape_{name}.json").read_text(encoding="utf-8"))
+    path = FIXTURES / f"documented-shape_v3_{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -140,6 +145,7 @@ def test_every_value_carries_source_period_publication_and_fetch_date(settings, 
     run(settings)
     with Session(engine) as s:
         v = value_of(s, NASBYPARK, "U21468")
+        # v3 gives the period as an integer; it is stored as the source names it
         assert (v.value, v.status, v.year, v.period) == (88.0, "ok", 2023, "2023")
         assert (v.source, v.source_ref) == ("Kolada", OUDATA)
         assert (v.published, v.fetched, v.revised) == (date(2023, 10, 24), TODAY, False)
@@ -213,7 +219,7 @@ def test_from_date_run_replaces_revised_values_and_removes_deleted_ones(settings
         revised = value_of(s, NASBYPARK, "U21468")
         assert (revised.value, revised.revised, revised.fetched) == (91.0, True, date(2025, 4, 1))
         assert revised.source_ref == f"{OUDATA}&{CHANGED}"
-        assert value_of(s, TIBBLE, "U23471") is None  # is_deleted: 1
+        assert value_of(s, TIBBLE, "U23471") is None  # isdeleted: true
         assert value_of(s, EKBACKEN, "U23471").revised is False  # untouched
         kommun = s.exec(
             select(ReferenceValue).where(
@@ -230,7 +236,7 @@ def test_an_empty_from_date_answer_is_nothing_new(settings, engine, api):
     before = database_snapshot(engine)
     empty = {"values": [], "count": 0}
     api.routes[f"{OUDATA}&{CHANGED}"].respond(json=empty)
-    api.routes[f"{DATA}?{CHANGED}"].respond(json=empty)
+    api.routes[f"{DATA}&{CHANGED}"].respond(json=empty)
 
     result = run(settings, from_date=date(2024, 6, 1))
 
@@ -238,20 +244,9 @@ def test_an_empty_from_date_answer_is_nothing_new(settings, engine, api):
     assert database_snapshot(engine) == before
 
 
-def test_v3_paging_link_next_url_is_followed(settings, engine, api):
-    page = fixture("ou_municipality-0160_page1")
-    page["next_url"] = page.pop("next_page")  # v3 names the link next_url
-    api.routes[OU_1].respond(json=page)
-
-    run(settings)
-
-    with Session(engine) as s:
-        assert provider_of(s, EKBACKEN)
-
-
 def test_a_next_link_to_another_host_is_followed_on_the_configured_server(settings, engine, api):
     page = fixture("ou_municipality-0160_page1")
-    page["next_page"] = "http://internal-kolada:8080/v2/ou?municipality=0160&page=2&per_page=3"
+    page["next_url"] = "http://internal-kolada:8080/v3/ou?municipality=0160&page=2&per_page=3"
     api.routes[OU_1].respond(json=page)
 
     run(settings)
@@ -301,7 +296,7 @@ def test_timeouts_are_retried_then_reported_with_the_request(settings, engine, a
 
 
 def test_a_500_then_success_is_retried_transparently(settings, engine, api):
-    ok = fixture("oudata_U21468,U23471_2023_municipality-0160")
+    ok = fixture(OUDATA_FIXTURE)
     api.routes[OUDATA].side_effect = [httpx.Response(500), httpx.Response(200, json=ok)]
     http = client(settings)
 
@@ -363,7 +358,7 @@ def test_a_page_missing_fields_names_the_page_and_the_field(settings, engine, ap
 
 def test_a_value_item_without_period_is_reported(settings, engine, api):
     before = _loaded(settings, engine, api)
-    page = fixture("oudata_U21468,U23471_2023_municipality-0160")
+    page = fixture(OUDATA_FIXTURE)
     del page["values"][1]["period"]
     api.routes[OUDATA].respond(json=page)
 
@@ -385,7 +380,7 @@ def test_an_empty_result_is_an_error_in_a_full_run(settings, engine, api):
 
 def test_a_value_out_of_range_is_reported(settings, engine, api):
     before = _loaded(settings, engine, api)
-    page = fixture("oudata_U21468,U23471_2023_municipality-0160")
+    page = fixture(OUDATA_FIXTURE)
     page["values"][0]["values"][0]["value"] = 140.0
     api.routes[OUDATA].respond(json=page)
 
@@ -420,7 +415,7 @@ def test_cli_runs_and_summarises(settings, engine, api, monkeypatch):
     from ingest import __main__ as cli_module
 
     monkeypatch.setattr(cli_module, "get_settings", lambda: settings)
-    monkeypatch.setattr(kolada, "KPIS", KPIS)
+    monkeypatch.setattr(kolada, "kolada_kpis", lambda: KPIS)
     monkeypatch.setattr(cli_module, "RETRY_POLICY", RetryPolicy(sleep=lambda _s: None))
 
     result = CliRunner().invoke(
@@ -432,14 +427,15 @@ def test_cli_runs_and_summarises(settings, engine, api, monkeypatch):
     assert "Avvisade (lästes men sparades inte): 1" in result.output
     assert "Källa: Kolada" in result.output
     with Session(engine) as s:
-        assert s.exec(select(IngestRun)).one().status == "ok"
+        # --no-reindex: the data is in, the index is not rebuilt from it yet
+        assert s.exec(select(IngestRun)).one().status == "index_pending"
 
 
 def test_cli_reports_a_failure_and_exits_nonzero(settings, engine, api, monkeypatch):
     from ingest import __main__ as cli_module
 
     monkeypatch.setattr(cli_module, "get_settings", lambda: settings)
-    monkeypatch.setattr(kolada, "KPIS", KPIS)
+    monkeypatch.setattr(kolada, "kolada_kpis", lambda: KPIS)
     monkeypatch.setattr(cli_module, "RETRY_POLICY", RetryPolicy(sleep=lambda _s: None))
     api.routes[OUDATA].respond(200, text="<html>")
 
@@ -461,3 +457,231 @@ def test_retry_after_as_an_http_date_is_honoured_within_the_cap(settings, engine
     run(settings, http)
 
     assert http.waits == [5.0]
+
+
+# --- v3: paging, 25-id segments, values we did not ask for, retired versions, fields -------
+
+
+def test_unit_values_are_read_across_pages_and_count_is_per_page(settings, engine, api):
+    page = fixture(OUDATA_FIXTURE)
+    second_url = f"{BASE}/oudata/kpi/U21468,U23471/ou/{UNITS}/year/2023?page=2&per_page=1"
+    first = {"values": page["values"][:1], "count": 1, "next_url": second_url}
+    rest = {"values": page["values"][1:], "count": 2, "previous_url": OUDATA}
+    api.routes[OUDATA].respond(json=first)
+    second = api.get(second_url).respond(json=rest)
+
+    run(settings)
+
+    assert second.called
+    with Session(engine) as s:
+        assert value_of(s, NASBYPARK, "U21468").value == 88.0  # page 1
+        assert value_of(s, TIBBLE, "U23471").value == 79.0  # page 2
+        assert value_of(s, EKBACKEN, "U23471").status == "missing"  # page 2
+
+
+def test_unit_ids_are_asked_for_at_most_25_at_a_time(settings, engine, api):
+    homes = [f"V21E0160{n:05d}" for n in range(60)]
+    api.routes[OU_1].respond(
+        json={
+            "values": [
+                {"id": ou, "municipality": "0160", "title": f"Hemtjänst {n}"}
+                for n, ou in enumerate(homes)
+            ],
+            "count": 60,
+        }
+    )
+    asked: list[list[str]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        ous = request.url.path.split("/ou/")[1].split("/")[0].split(",")
+        asked.append(ous)
+        # The first segment's answer also carries a unit of the third: not asked for here.
+        extra = [homes[-1]] if len(asked) == 1 else []
+        items = [_value(ou, 80.0 + len(asked)) for ou in ous + extra]
+        return httpx.Response(200, json={"values": items, "count": len(items)})
+
+    api.get(url__regex=rf"^{BASE}/oudata/kpi/U21468,U23471/ou/[^/?]+/year/2023").mock(
+        side_effect=answer
+    )
+
+    result = run(settings)
+
+    assert [len(ous) for ous in asked] == [25, 25, 10]
+    assert sorted(ou for ous in asked for ou in ous) == homes
+    assert result.rejected == {"värden för enheter vi inte frågade efter": 1}
+    with Session(engine) as s:
+        assert value_of(s, homes[0], "U21468").value == 81.0
+        assert value_of(s, homes[-1], "U21468").value == 83.0  # from its own segment
+
+
+def test_values_for_units_outside_the_kommun_are_skipped_and_counted(settings, engine, api):
+    units = fixture("ou_municipality-0160_page2")
+    units["values"].append({"id": "V23E018000201", "municipality": "0180", "title": "Annat"})
+    api.routes[OU_2].respond(json=units)
+    page = fixture(OUDATA_FIXTURE)
+    page["values"] += [_value("V21E018000101", 70.0), _value("V23E018000201", 71.0)]
+    api.routes[OUDATA].respond(json=page)
+
+    result = run(settings)
+
+    assert result.rejected == {
+        "enheter i en annan kommun": 1,
+        "värden för enheter utanför kommunen": 2,
+        "enheter utan värden för våra nyckeltal": 1,  # the school
+    }
+    with Session(engine) as s:
+        assert len(s.exec(select(Provider)).all()) == 3  # only the kommun's own units
+        assert value_of(s, NASBYPARK, "U21468").value == 88.0
+
+
+V2 = "https://api.kolada.se/v2"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(410),
+        httpx.Response(404, json={"message": "API version v2 has been retired, use v3"}),
+        httpx.Response(200, json={"message": "This API version is deprecated"}),
+    ],
+    ids=["410", "404-saying-retired", "200-saying-deprecated"],
+)
+def test_a_retired_api_version_names_the_version_and_the_setting(settings, engine, answer):
+    before = database_snapshot(engine)
+    with respx.mock() as mock:
+        mock.get(url__startswith=V2).mock(return_value=answer)
+        [error] = _fails(settings.model_copy(update={"kolada_base_url": V2})).errors
+
+    assert error.where == f"{V2}/municipality/0160?{PAGE}"
+    assert error.message == (
+        f"Kolada har avvecklat API-versionen v2 ({V2}). "
+        "Ändra inställningen KOLADA_BASE_URL till https://api.kolada.se/v3 och kör igen."
+    )
+    assert database_snapshot(engine) == before
+
+
+def test_the_default_base_url_is_v3(monkeypatch):
+    monkeypatch.delenv("KOLADA_BASE_URL", raising=False)
+    assert Settings(_env_file=None).kolada_base_url == BASE
+
+
+def test_an_error_answer_that_does_not_say_retired_stays_plain(settings, engine, api):
+    """An error answer that says nothing about retirement stays a plain HTTP error."""
+    api.routes[KPI].respond(404, json={"message": "Not found"})
+    [error] = _fails(settings).errors
+    assert (error.where, error.message) == (KPI, "HTTP 404")
+
+
+def test_cli_says_which_setting_to_change_when_v2_is_gone(settings, engine, monkeypatch):
+    from ingest import __main__ as cli_module
+
+    monkeypatch.setattr(
+        cli_module, "get_settings", lambda: settings.model_copy(update={"kolada_base_url": V2})
+    )
+    monkeypatch.setattr(cli_module, "RETRY_POLICY", RetryPolicy(sleep=lambda _s: None))
+    with respx.mock() as mock:
+        mock.get(url__startswith=V2).respond(410)
+        result = CliRunner().invoke(cli_module.cli, ["kolada", "--kommun", "0160", "--dry-run"])
+
+    assert result.exit_code == 1
+    assert "KOLADA_BASE_URL" in result.output and "v2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_kpi_flags_must_be_booleans(settings, engine, api):
+    meta = fixture("kpi_U21468,U23471")
+    meta["values"][1]["has_ou_data"] = 1  # v2's way
+    api.routes[KPI].respond(json=meta)
+
+    [error] = _fails(settings).errors
+
+    assert (error.where, error.field) == (KPI, "values[1].has_ou_data")
+
+
+def test_a_kpi_for_only_some_providers_is_refused_by_its_auspice(settings, engine, api):
+    meta = fixture("kpi_U21468,U23471")
+    meta["values"][0]["auspice"] = "E"  # e.g. N11702, enskild regi only
+    api.routes[KPI].respond(json=meta)
+
+    [error] = _fails(settings).errors
+
+    assert (error.where, error.field) == (KPI, "values[0].auspice")
+    assert "U21468" in error.message and "auspice E" in error.message
+
+
+@pytest.mark.parametrize("period", ["2023", 2023])
+def test_the_period_is_read_as_an_integer_or_a_four_digit_string(settings, engine, api, period):
+    page = fixture(OUDATA_FIXTURE)
+    page["values"][0]["period"] = period
+    api.routes[OUDATA].respond(json=page)
+
+    run(settings)
+
+    with Session(engine) as s:
+        v = value_of(s, NASBYPARK, "U21468")
+        assert (v.year, v.period) == (2023, "2023")
+
+
+@pytest.mark.parametrize("period", ["2023-10", True, 23])
+def test_a_period_that_is_not_a_year_is_reported(settings, engine, api, period):
+    page = fixture(OUDATA_FIXTURE)
+    page["values"][0]["period"] = period
+    api.routes[OUDATA].respond(json=page)
+
+    [error] = _fails(settings).errors
+
+    assert (error.where, error.field) == (OUDATA, "values[0].period")
+
+
+def test_isdeleted_on_the_item_removes_the_value(settings, engine, api):
+    run(settings)
+    page = fixture(OUDATA_FIXTURE)
+    page["values"][0]["isdeleted"] = True
+    api.routes[OUDATA].respond(json=page)
+
+    result = run(settings)
+
+    assert result.counts["indicator_value"].deleted == 1
+    with Session(engine) as s:
+        assert value_of(s, NASBYPARK, "U21468") is None
+
+
+def test_a_deletion_flag_that_is_not_true_or_false_is_reported(settings, engine, api):
+    page = fixture(OUDATA_FIXTURE)
+    page["values"][0]["values"][0]["isdeleted"] = "ja"
+    api.routes[OUDATA].respond(json=page)
+
+    [error] = _fails(settings).errors
+
+    assert (error.where, error.field) == (OUDATA, "values[0].isdeleted")
+
+
+def test_published_is_the_catalogue_date_for_its_period_and_kept_for_older_ones(
+    settings, engine, api
+):
+    meta = fixture("kpi_U21468,U23471")
+    for kpi in meta["values"]:
+        kpi["publ_period"], kpi["publication_date"] = 2024, "2024-10-22"
+    api.routes[KPI].respond(json=meta)
+    run(settings)  # 2023 is no longer the latest period: its publication date is unknown
+    with Session(engine) as s:
+        assert value_of(s, NASBYPARK, "U21468").published is None
+    # A database that stored 2023 while it was the latest keeps that date.
+    api.routes[KPI].respond(json=fixture("kpi_U21468,U23471"))
+    run(settings)
+    api.routes[KPI].respond(json=meta)
+
+    again = run(settings)
+
+    assert again.total.updated == 0
+    with Session(engine) as s:
+        assert value_of(s, NASBYPARK, "U21468").published == date(2023, 10, 24)
+
+
+def _value(ou: str, value: float, kpi: str = "U21468") -> dict:
+    return {
+        "kpi": kpi,
+        "ou": ou,
+        "period": 2023,
+        "values": [{"count": 1, "gender": "T", "status": "", "value": value}],
+    }

@@ -21,6 +21,9 @@ class Indicator(SQLModel, table=True):
     key_rank: int | None = Field(default=None, description="1–3: shown on result cards")
     sort_order: int = 0
     decimals: int = 0
+    discontinued_after: int | None = Field(
+        default=None, description="the last year the source published it; later: history only"
+    )
 
 
 class _Figure(SQLModel):
