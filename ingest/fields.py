@@ -1,8 +1,10 @@
 """Cell types shared by every file schema: how a human writes a number, a flag, a list."""
 
+import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+from pydantic_core import PydanticCustomError
 
 
 def _number(v: Any) -> Any:
@@ -20,6 +22,33 @@ def _flag(v: Any) -> Any:
         if folded in {"nej", "n", "false", "0", "no"}:
             return False
     return v
+
+
+# As Swedes write numbers: an optional +46 (with or without "(0)") or an area code in
+# brackets, then digits in groups separated by spaces, hyphens or a slash.
+_PHONE = re.compile(r"(\+\d{1,3} ?(\(0\) ?)?|\(0\d{1,3}\) ?)?\d[\d /-]*\d")
+_EMAIL = re.compile(
+    r"(?!\.)(?!.*\.\.)[\w.!#$%&'*+/=?^`{|}~-]+(?<!\.)"  # the part before @
+    r"@([^\W_]([\w-]*[^\W_])?\.)+[^\W\d_]{2,}"  # a domain with a top-level domain
+)
+
+
+def _phone(v: Any) -> Any:
+    if not isinstance(v, str):
+        return v
+    text = " ".join(v.replace("\u00a0", " ").split())
+    if not _PHONE.fullmatch(text) or not 6 <= sum(c in "0123456789" for c in text) <= 15:
+        raise PydanticCustomError("phone", "inte ett telefonnummer (skriv t.ex. 08-123 456 78)")
+    return text
+
+
+def _email(v: Any) -> Any:
+    if not isinstance(v, str):
+        return v
+    text = v.strip()
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        raise PydanticCustomError("email", "inte en e-postadress (skriv t.ex. namn@exempel.se)")
+    return text
 
 
 def _items(v: Any) -> Any:
@@ -40,12 +69,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[  # a web address with a host that has a dot: https://exempel.se/…
     str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s/.]+\.[^\s/]+(/\S*)?$")
 ]
-Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-]
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()-]{4,}[0-9]$")
-]
+Email = Annotated[str, BeforeValidator(_email)]  # namn@exempel.se, also förskolan.se
+Phone = Annotated[str, BeforeValidator(_phone)]  # 08-123 456 78, +46 8 123 456 78
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 KommunCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
 Year = Annotated[int, Field(ge=1990, le=2100)]  # a period of a figure

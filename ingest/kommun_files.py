@@ -7,7 +7,7 @@ whole; one bad row stops it with the file, row and field named, and nothing is w
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -42,6 +42,7 @@ from ingest.fields import (
     Text,
     Year,
 )
+from ingest.limits import LIMITS
 from ingest.runs import RunResult, run_job
 from ingest.sample_schema import CsvRow, UnitFacts
 from ingest.spreadsheet import read_rows
@@ -175,7 +176,10 @@ def read_kommun_file(path: Path, kind: Kind) -> KommunFile:
     """Parse and type-check every row; raise IngestFailed listing all errors."""
     model = SCHEMAS[kind]
     required = [n for n, f in model.model_fields.items() if f.is_required()]
-    table = read_rows(path, required)
+    limits = LIMITS
+    if kind == Kind.PROVIDERS:
+        limits = replace(LIMITS, max_rows=LIMITS.max_provider_rows)
+    table = read_rows(path, required, list(model.model_fields), limits)
     errors = Errors()
     rows = parse_table(table, model, errors, str(path))
     if kind == Kind.PROVIDERS:
@@ -454,9 +458,10 @@ def _write_figures(w: Writer, session: Session, data: KommunFile, today: date) -
     rows: list[tuple[Parsed, Provider, Indicator]] = []
     for p in data.rows:
         r: FigureFileRow = p.row
+        found_before = len(errors.items)
         provider = resolver.provider(p, errors)
         if provider is None:
-            if not any(e.row == p.line for e in errors.items):
+            if len(errors.items) == found_before:  # the resolver said nothing about this row
                 errors.at(p, _ref_field(r), "okänd utförare; läs in providers-filen först")
             continue
         indicator = indicators.get(r.indicator_id)
@@ -528,6 +533,7 @@ def _write_figures(w: Writer, session: Session, data: KommunFile, today: date) -
         ["provider_id", "indicator_id", "year"],
         records,
         existing=stored.values(),
+        bulk=True,  # a survey file may have tens of thousands of new values
     )
 
 

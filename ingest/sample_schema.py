@@ -100,7 +100,7 @@ class UnitFacts(CsvRow):
     areas: Items = []
     started_year: FoundedYear | None = None
     opening_hours: str | None = None
-    phone: str | None = None
+    phone: Phone | None = None
     email: Email | None = None
     website: Url | None = None
     presentation: str | None = None
@@ -138,6 +138,7 @@ class IndicatorRow(CsvRow):
     key_rank: int | None = Field(default=None, ge=1, le=3)
     sort_order: int = 0
     decimals: int = Field(default=0, ge=0, le=3)
+    discontinued_after: Year | None = None
 
     def record(self) -> dict:
         """The row as a record for the Indicator table."""

@@ -2,68 +2,206 @@
 
 An Excel sheet is read like a CSV file saved from it: the first row is the header, and
 each row keeps its Excel row number, so an error points at the row the user sees.
+
+A workbook is a zip of XML parts, so before openpyxl opens it the zip's members are checked
+against what they unpack to, and each sheet's declared size (openpyxl reads a sheet that
+declares none in full just to size it). The sheet is then streamed (read-only mode) and
+left as soon as it passes a limit; the declared size is never trusted for that.
 """
 
+import re
 import zipfile
+import zlib
+from collections.abc import Collection
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NoReturn
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 import openpyxl
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ingest.errors import IngestFailed, InputError
-from ingest.tabular import Row, Table, read_table
+from ingest.limits import LIMITS, FileLimits, count, size
+from ingest.tabular import Row, Table, check_file, check_header, make_row, read_table, refuse
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+# What a damaged workbook raises from zipfile, zlib, the XML parser or openpyxl's readers.
+DAMAGED = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    EOFError,
+    OSError,
+    RuntimeError,  # an encrypted member
+    NotImplementedError,  # an unknown compression method
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+)
+UNREADABLE = "inte en läsbar Excel-fil (.xlsx); öppna den i Excel och spara den igen"
+CHUNK = 64 * 1024
+ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
+DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 
 
-def read_rows(path: Path, required: list[str] | None = None) -> Table:
-    if not path.exists():
-        raise IngestFailed([InputError(str(path), None, None, "filen saknas")])
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_xlsx(path, required)
-    if path.suffix.lower() == ".xls":
-        raise IngestFailed(
-            [InputError(str(path), None, None, "gamla .xls stöds inte; spara som .xlsx eller CSV")]
-        )
-    return read_table(path, required)
+def read_rows(
+    path: Path,
+    required: Collection[str] | None = None,
+    allowed: Collection[str] | None = None,
+    limits: FileLimits = LIMITS,
+) -> Table:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        refuse(path, None, None, "gamla .xls stöds inte; spara som .xlsx eller CSV")
+    if suffix in EXCEL_SUFFIXES:
+        return read_xlsx(path, required, allowed, limits)
+    return read_table(path, required, allowed, limits)
 
 
-def read_xlsx(path: Path, required: list[str] | None = None) -> Table:
+def read_xlsx(
+    path: Path,
+    required: Collection[str] | None = None,
+    allowed: Collection[str] | None = None,
+    limits: FileLimits = LIMITS,
+) -> Table:
+    check_file(path, limits)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise IngestFailed(
-            [InputError(str(path), None, None, "inte en läsbar Excel-fil (.xlsx)")]
-        ) from exc
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1))
-    try:
-        header = [_text(cell) for cell in next(lines)]
-    except StopIteration:
-        header = []
-    while header and header[-1] == "":
-        header.pop()
-    if not header:
-        raise IngestFailed([InputError(str(path), None, None, "filen är tom")])
-    missing = [c for c in (required or []) if c not in header]
-    if missing:
-        raise IngestFailed(
-            [InputError(str(path), 1, c, "kolumnen saknas i rubrikraden") for c in missing]
+        f = path.open("rb")
+    except OSError as exc:
+        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+    with f:
+        try:
+            _check_archive(path, f, limits)
+            f.seek(0)
+            book = openpyxl.load_workbook(f, read_only=True, data_only=True)
+        except DAMAGED:
+            refuse(path, None, None, UNREADABLE)
+        try:
+            return _read_sheet(path, book.worksheets[0], required, allowed, limits)
+        except DAMAGED:
+            refuse(path, None, None, f"arket är skadat; {UNREADABLE}")
+        finally:
+            book.close()
+
+
+def _check_archive(path: Path, f: IO[bytes], limits: FileLimits) -> None:
+    # zipfile never unpacks a member past the size its directory declares (the CRC check
+    # fails instead), so the declared sizes bound the memory openpyxl can use.
+    with zipfile.ZipFile(f) as archive:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        if total > limits.max_unpacked_bytes:
+            refuse(
+                path,
+                None,
+                None,
+                f"uppackad blir Excel-filen {size(total)}; högst "
+                f"{size(limits.max_unpacked_bytes)} går att läsa in",
+            )
+        for m in members:
+            ratio = m.file_size // max(m.compress_size, 1)
+            if m.file_size > limits.ratio_from_bytes and ratio > limits.max_ratio:
+                refuse(
+                    path,
+                    None,
+                    None,
+                    f"delen {m.filename} packas upp {ratio} gånger (högst {limits.max_ratio}); "
+                    "filen ser ut som en zip-bomb",
+                )
+        for m in members:
+            _check_sheet_size(path, archive, m, limits)
+
+
+def _check_sheet_size(
+    path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: FileLimits
+) -> None:
+    """Refuse a sheet whose declared size, or (when it declares none) row count, is too big.
+
+    Only the head is parsed as XML; rows are counted as bytes, at the speed of a regex.
+    """
+    parser = XMLPullParser(events=("start",))
+    root: str | None = None
+    parsing = True
+    rows = 0
+    tail = b""
+    with archive.open(member) as src:
+        while chunk := src.read(CHUNK):
+            data = tail + chunk
+            if root is not None and DTD.search(data):
+                # Entities could make rows the count below does not see; Excel writes none.
+                refuse(path, None, None, f"delen {member.filename} har en DTD; {UNREADABLE}")
+            rows += sum(1 for m in ROW_TAG.finditer(data) if m.end() > len(tail))
+            if root is not None and rows > limits.max_rows + 1:
+                _too_many_rows(path, None, limits)
+            tail = data[-64:]
+            if not parsing:
+                continue
+            try:
+                parser.feed(chunk)
+                events = list(parser.read_events())
+            except ParseError:
+                if root is None:
+                    return  # not XML (an image, a macro project): openpyxl parses no sheet
+                raise
+            for _, element in events:
+                tag = element.tag.rpartition("}")[2]
+                if root is None:
+                    root = tag
+                    if root != "worksheet":
+                        return
+                    if DTD.search(data):
+                        refuse(
+                            path, None, None, f"delen {member.filename} har en DTD; {UNREADABLE}"
+                        )
+                if tag == "dimension":
+                    _check_dimension(path, element.get("ref") or "", limits)
+                    return
+                if tag == "sheetData":
+                    parsing = False  # no dimension: count every row
+                    break
+            if rows > limits.max_rows + 1:
+                _too_many_rows(path, None, limits)
+
+
+def _check_dimension(path: Path, ref: str, limits: FileLimits) -> None:
+    _, _, max_col, max_row = range_boundaries(ref)
+    if (max_row or 0) > limits.max_rows + 1 or (max_col or 0) > limits.max_columns:
+        refuse(
+            path,
+            None,
+            None,
+            f"arket anger storleken {ref} ({count(max_row or 0)} rader, {max_col or 0} "
+            f"kolumner); högst {count(limits.max_rows)} rader under rubrikraden och "
+            f"{limits.max_columns} kolumner går att läsa in (ta bort tomma rader och kolumner "
+            "nedanför och till höger om tabellen)",
         )
+
+
+def _too_many_rows(path: Path, row: int | None, limits: FileLimits) -> NoReturn:
+    refuse(path, row, None, f"arket har fler än {count(limits.max_rows)} rader; dela upp filen")
+
+
+def _read_sheet(
+    path: Path,
+    sheet: Any,
+    required: Collection[str] | None,
+    allowed: Collection[str] | None,
+    limits: FileLimits,
+) -> Table:
+    sheet.reset_dimensions()  # read the rows there are, not the ones the sheet declares
+    lines = sheet.iter_rows()
+    header = check_header(
+        path, [_text(cell) for cell in next(lines, ())], required, allowed, limits
+    )
     rows: list[Row] = []
     for number, cells in enumerate(lines, start=2):
-        values = [_text(cell) for cell in cells]
-        if not any(values):
-            continue
-        if any(values[len(header) :]):
-            raise IngestFailed(
-                [InputError(str(path), number, None, "värden till höger om sista kolumnen")]
-            )
-        rows.append(
-            Row(number, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)})
-        )
+        if number > limits.max_rows + 1:
+            _too_many_rows(path, number, limits)
+        if (row := make_row(path, number, header, [_text(c) for c in cells], limits)) is not None:
+            rows.append(row)
     return Table(path, header, rows)
 
 

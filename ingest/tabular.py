@@ -1,15 +1,25 @@
 """Reading CSV files as people actually save them, keeping each row's line number.
 
-Accepts UTF-8 (with or without BOM) and Windows-1252, comma or semicolon separators
-(Swedish Excel writes `;` because `,` is the decimal sign).
+Accepts UTF-8 (with or without BOM) or, when the whole file is cleanly so, Windows-1252,
+comma or semicolon separators (Swedish Excel writes `;` because `,` is the decimal sign).
+The limits in ingest.limits are checked before the file is read and while it is parsed, and
+the header and every cell are checked here for Excel files too (ingest.spreadsheet).
 """
 
 import csv
 import io
+import os
+import re
+import stat
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
+
+from openpyxl.utils import get_column_letter
 
 from ingest.errors import IngestFailed, InputError
+from ingest.limits import LIMITS, FileLimits, count, size
 
 
 @dataclass(frozen=True)
@@ -25,49 +35,220 @@ class Table:
     rows: list[Row]
 
 
+# C0 and C1 controls except tab and line breaks (a presentation may have paragraphs), and the
+# invisible marks that reorder or hide text (a name must read as it is stored).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+BOM = b"\xef\xbb\xbf"
+# A well-formed UTF-8 sequence of two to four bytes. Windows-1252 text almost never holds
+# one (it would read like "Ã¤"), so a file with one is UTF-8 and a bad byte in it is damage.
+UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def refuse(path: Path, line: int | None, field: str | None, message: str) -> NoReturn:
+    raise IngestFailed([InputError(str(path), line, field, message)])
+
+
+def column_name(index: int) -> str:
+    """A 0-based column as Excel shows it (A, B, … AA), since the files are edited there."""
+    return get_column_letter(index + 1) if index < 18278 else str(index + 1)
+
+
+def check_file(path: Path, limits: FileLimits = LIMITS) -> None:
+    """Refuse what is not a readable regular file within the size limit, before opening it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        refuse(path, None, None, "filen saknas")
+    except OSError as exc:
+        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+    if stat.S_ISDIR(info.st_mode):
+        refuse(path, None, None, "är en katalog, inte en fil")
+    if not stat.S_ISREG(info.st_mode):
+        refuse(path, None, None, "är ingen vanlig fil")
+    if info.st_size > limits.max_bytes:
+        refuse(
+            path,
+            None,
+            None,
+            f"filen är {size(info.st_size)}; högst {size(limits.max_bytes)} går att läsa in "
+            "(dela upp den)",
+        )
+    if not os.access(path, os.R_OK):
+        refuse(path, None, None, "filen får inte läsas (behörighet saknas)")
+
+
+def read_bytes(path: Path, limits: FileLimits = LIMITS) -> bytes:
+    check_file(path, limits)
+    try:
+        with path.open("rb") as f:
+            raw = f.read(limits.max_bytes + 1)  # never more, even if the file grows meanwhile
+    except PermissionError:
+        refuse(path, None, None, "filen får inte läsas (behörighet saknas)")
+    except OSError as exc:
+        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+    if len(raw) > limits.max_bytes:
+        refuse(path, None, None, f"filen är större än {size(limits.max_bytes)}")
+    return raw
+
+
 def decode(raw: bytes, path: Path) -> str:
+    """The whole file in one encoding: UTF-8, or else Windows-1252 when that reads cleanly."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        refuse(path, None, None, "filen är sparad som UTF-16; spara den som CSV UTF-8")
+    start = len(BOM) if raw.startswith(BOM) else 0
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
+        return str(memoryview(raw)[start:], "utf-8")
     except UnicodeDecodeError as exc:
-        raise IngestFailed(
-            [InputError(str(path), None, None, "filen är varken UTF-8 eller Windows-1252")]
-        ) from exc
-    return text
+        first_bad = start + exc.start
+    if UTF8_MULTIBYTE.search(raw):
+        _bad_byte(raw, first_bad, path, "filen är UTF-8 men har ett tecken i en annan kodning")
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        _bad_byte(raw, exc.start, path, "filen är varken UTF-8 eller Windows-1252")
 
 
-def read_table(path: Path, required: list[str] | None = None) -> Table:
-    text = decode(path.read_bytes(), path)
-    first_line = text.split("\n", 1)[0]
+def _bad_byte(raw: bytes, at: int, path: Path, why: str) -> NoReturn:
+    line = raw.count(b"\n", 0, at) + 1
+    refuse(path, line, None, f"ogiltigt tecken (byte 0x{raw[at]:02X}); {why} — spara den som UTF-8")
+
+
+def check_header(
+    path: Path,
+    cells: Sequence[str],
+    required: Collection[str] | None,
+    allowed: Collection[str] | None,
+    limits: FileLimits = LIMITS,
+) -> list[str]:
+    """The header's column names ("" for a blank cell); every fault in it at once.
+
+    `allowed` None takes any other column (and ignores it); a list refuses the rest, so a
+    misspelt optional column is not silently dropped.
+    """
+    header = [c.strip() for c in cells]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        refuse(path, None, None, "filen är tom")
+    if len(header) > limits.max_columns:
+        refuse(path, 1, None, f"{len(header)} kolumner; högst {limits.max_columns} går att läsa in")
+    for index, name in enumerate(header):
+        _check_cell(path, 1, column_name(index), name, limits)
+    errors: list[InputError] = []
+    first: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in first:
+            errors.append(
+                InputError(
+                    str(path),
+                    1,
+                    name,
+                    f"kolumnen finns två gånger (kolumn {column_name(first[name])} "
+                    f"och {column_name(index)})",
+                )
+            )
+        elif name:
+            first[name] = index
+    errors += [
+        InputError(str(path), 1, c, "kolumnen saknas i rubrikraden")
+        for c in (required or [])
+        if c not in first
+    ]
+    unknown = [c for c in first if allowed is not None and c not in allowed]
+    errors += [InputError(str(path), 1, c, "okänd kolumn") for c in unknown]
+    if unknown and allowed is not None:
+        errors.append(InputError(str(path), 1, None, f"tillåtna kolumner: {', '.join(allowed)}"))
+    if errors:
+        raise IngestFailed(errors)
+    return header
+
+
+def make_row(
+    path: Path, line: int, header: list[str], values: Sequence[str], limits: FileLimits = LIMITS
+) -> Row | None:
+    """One record as a Row, or None when it is blank; refuses a bad cell by row and column."""
+    cells: dict[str, str] = {}
+    blank = True
+    for index, raw in enumerate(values):
+        value = raw.strip()
+        if not value:
+            if index < len(header) and header[index]:
+                cells[header[index]] = ""
+            continue
+        name = header[index] if index < len(header) else ""
+        if not name:
+            refuse(path, line, None, f"värde i kolumn {column_name(index)}, som saknar rubrik")
+        _check_cell(path, line, name, value, limits)
+        cells[name] = value
+        blank = False
+    if blank:
+        return None
+    for name in header:
+        if name:
+            cells.setdefault(name, "")
+    return Row(line, cells)
+
+
+def _check_cell(path: Path, line: int, field: str, value: str, limits: FileLimits) -> None:
+    if len(value) > limits.max_cell_chars:
+        refuse(
+            path,
+            line,
+            field,
+            f"cellen har {count(len(value))} tecken; högst {count(limits.max_cell_chars)} tecken",
+        )
+    if bad := CONTROL.search(value):
+        refuse(
+            path,
+            line,
+            field,
+            f"otillåtet kontrolltecken U+{ord(bad.group()):04X} (tecken {bad.start() + 1})",
+        )
+
+
+def read_table(
+    path: Path,
+    required: Collection[str] | None = None,
+    allowed: Collection[str] | None = None,
+    limits: FileLimits = LIMITS,
+) -> Table:
+    text = decode(read_bytes(path, limits), path)
+    first_line = text.partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise IngestFailed([InputError(str(path), None, None, "filen är tom")]) from None
-    missing = [c for c in (required or []) if c not in header]
-    if missing:
-        raise IngestFailed(
-            [InputError(str(path), 1, c, "kolumnen saknas i rubrikraden") for c in missing]
-        )
     rows: list[Row] = []
-    start = reader.line_num + 1
-    for record in reader:
-        line = start
+    start = 1
+    try:
+        first = next(reader, None)
+        if first is None:
+            refuse(path, None, None, "filen är tom")
+        header = check_header(path, first, required, allowed, limits)
         start = reader.line_num + 1
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(header):
-            raise IngestFailed(
-                [
-                    InputError(
-                        str(path), line, None, f"{len(record)} celler men {len(header)} kolumner"
-                    )
-                ]
+        for number, record in enumerate(reader, start=1):
+            line, start = start, reader.line_num + 1
+            if number > limits.max_rows:
+                refuse(
+                    path,
+                    line,
+                    None,
+                    f"filen har fler än {count(limits.max_rows)} rader; dela upp den",
+                )
+            if (row := make_row(path, line, header, record, limits)) is not None:
+                rows.append(row)
+    except csv.Error as exc:
+        # The csv module's own cap on a cell (128 KB) is far above ours; an unclosed quote
+        # is the usual way a file reaches it.
+        if "field larger than field limit" in str(exc):
+            refuse(
+                path,
+                start,
+                None,
+                f"en cell har fler än {count(limits.max_cell_chars)} tecken "
+                "(saknas ett avslutande citattecken?)",
             )
-        cells = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
-        rows.append(Row(line, cells))
+        refuse(path, start, None, f"kan inte läsas som CSV ({exc})")
     return Table(path, header, rows)

@@ -271,13 +271,13 @@ def _fails(settings, path: Path, kind: Kind = Kind.SURVEYS) -> list:
 
 def test_a_file_in_neither_utf8_nor_windows_1252_is_refused(settings, engine, loaded, tmp_path):
     path = tmp_path / "enkat.csv"
-    text = (TEMPLATES / "surveys.csv").read_bytes()
-    path.write_bytes(text.replace("ä".encode(), b"\x81\x8d"))  # undefined in cp1252 too
+    text = (TEMPLATES / "surveys.csv").read_text(encoding="utf-8-sig").encode("cp1252")
+    path.write_bytes(text.replace("ä".encode("cp1252"), b"\x9d"))  # undefined in cp1252
 
     [error] = _fails(settings, path)
 
-    assert (error.where, error.row) == (str(path), None)
-    assert "varken UTF-8 eller Windows-1252" in error.message
+    assert (error.where, error.row) == (str(path), 2)
+    assert "byte 0x9D" in error.message and "varken UTF-8 eller Windows-1252" in error.message
     assert database_snapshot(engine) == loaded
 
 
