@@ -3,10 +3,11 @@
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,17 +18,87 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
-from app.settings import get_settings
-from ingest.errors import IngestFailed
+from app.settings import Settings, get_settings
+from ingest.failures import REPAIR, explain, search_reason
 from ingest.http import HttpClient, RetryPolicy
 from ingest.kommun_files import Kind
-from ingest.runs import RunResult, run_job
+from ingest.lock import Holder
+from ingest.runs import RunResult, exclusive, run_job
 from ingest.sample import read_sample
 from ingest.sample_loader import write_sample
 
-cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 console = Console(stderr=True)
+
+
+class _Commands(TyperGroup):
+    """The one place failures become a short message and exit 1 (--debug: the traceback)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            message = escape(explain(exc, _settings()))
+            console.print(f"[bold red]Avbrutet:[/] {message}", soft_wrap=True)
+            raise typer.Exit(code=1) from None
+
+
+def _settings() -> Settings | None:
+    try:
+        return get_settings()
+    except Exception:  # the settings themselves are what failed; explain() says so
+        return None
+
+
+cli = typer.Typer(
+    cls=_Commands,
+    no_args_is_help=True,
+    add_completion=False,
+    help=__doc__,
+    pretty_exceptions_show_locals=False,  # locals would print the settings, keys included
+)
+
+
+@cli.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Visa hela felet (traceback) om något går fel.")
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="Vänta på en pågående inläsning i stället för att avbryta."),
+    ] = False,
+) -> None:
+    """Load data into SQL and the search index."""
+
+
+class _Exclusive(TyperCommand):
+    """A command that writes: it holds the run lock throughout, and first repairs an index an
+    earlier run left stale. Dry runs write nothing and take no lock; --no-reindex leaves the
+    index alone."""
+
+    def invoke(self, ctx: Any) -> Any:
+        if ctx.params.get("dry_run"):
+            return super().invoke(ctx)
+        with exclusive(
+            get_settings(),
+            wait=ctx.find_root().params.get("wait", False),
+            # Only loading commands repair first; reindex and repair are the repair.
+            repair=ctx.params.get("reindex", False),
+            on_wait=_waiting,
+        ):
+            return super().invoke(ctx)
+
+
+def _waiting(holder: Holder | None) -> None:
+    who = f" ({holder})" if holder else ""
+    console.print(f"Väntar på en annan inläsning{who}…")
+
 
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Validera och räkna, men skriv inget.")]
 Reindex = Annotated[bool, typer.Option(help="Bygg om sökindexet efteråt")]
@@ -36,7 +107,7 @@ Kommun = Annotated[str, typer.Option("--kommun", help="Kommunkod, fyra siffror (
 RETRY_POLICY: RetryPolicy | None = None
 
 
-@cli.command()
+@cli.command(cls=_Exclusive)
 def sample(
     data_dir: Annotated[Path | None, typer.Option(help="Katalog med exempeldata")] = None,
     dry_run: DryRun = False,
@@ -47,19 +118,15 @@ def sample(
     directory = data_dir or settings.data_dir
     with _progress() as progress:
         task = progress.add_task(f"Läser och validerar {directory}", total=None)
-        try:
-            data = read_sample(directory)
-        except IngestFailed as exc:
-            progress.stop()
-            _fail(exc)
+        data = read_sample(directory)
         progress.update(task, description="Skriver till databasen och bygger sökindexet")
         result = run_job(
             settings, "sample", lambda s: write_sample(s, data), dry_run=dry_run, reindex=reindex
         )
-    _summary(result)
+    _finish(result)
 
 
-@cli.command()
+@cli.command(cls=_Exclusive)
 def kolada(
     kommun: Kommun,
     from_date: Annotated[
@@ -83,25 +150,21 @@ def kolada(
     code = _kommun_code(kommun)
     settings = get_settings()
     with _progress(bar=True) as progress, HttpClient(settings, policy=RETRY_POLICY) as http:
-        try:
-            result = ingest_kolada(
-                settings,
-                code,
-                years=_years(years),
-                from_date=from_date.date() if from_date else None,
-                dry_run=dry_run,
-                reindex=reindex,
-                http=http,
-                steps=_Bar(progress),
-            )
-        except IngestFailed as exc:
-            progress.stop()
-            _fail(exc)
-    _summary(result)
+        result = ingest_kolada(
+            settings,
+            code,
+            years=_years(years),
+            from_date=from_date.date() if from_date else None,
+            dry_run=dry_run,
+            reindex=reindex,
+            http=http,
+            steps=_Bar(progress),
+        )
     console.print("Källa: Kolada")
+    _finish(result)
 
 
-@cli.command()
+@cli.command(cls=_Exclusive)
 def skolverket(kommun: Kommun, dry_run: DryRun = False, reindex: Reindex = True) -> None:
     """The kommun's grundskolor, their statistics and Skolenkäten from Skolverket."""
     from ingest.skolverket import ingest_skolverket, skolverket_client
@@ -112,22 +175,18 @@ def skolverket(kommun: Kommun, dry_run: DryRun = False, reindex: Reindex = True)
         _progress(bar=True) as progress,
         skolverket_client(settings, policy=RETRY_POLICY) as http,
     ):
-        try:
-            result = ingest_skolverket(
-                settings,
-                code,
-                dry_run=dry_run,
-                reindex=reindex,
-                http=http,
-                steps=_Bar(progress),
-            )
-        except IngestFailed as exc:
-            progress.stop()
-            _fail(exc)
-    _summary(result)
+        result = ingest_skolverket(
+            settings,
+            code,
+            dry_run=dry_run,
+            reindex=reindex,
+            http=http,
+            steps=_Bar(progress),
+        )
+    _finish(result)
 
 
-@cli.command("file")
+@cli.command("file", cls=_Exclusive)
 def kommun_file(
     path: Annotated[Path, typer.Argument(help="CSV- eller Excel-fil (.xlsx)")],
     kind: Annotated[Kind, typer.Option("--kind", help="Vad filen innehåller")],
@@ -140,12 +199,8 @@ def kommun_file(
     settings = get_settings()
     with _progress() as progress:
         progress.add_task(f"Läser och validerar {path}", total=None)
-        try:
-            result = ingest_file(settings, path, kind, dry_run=dry_run, reindex=reindex)
-        except IngestFailed as exc:
-            progress.stop()
-            _fail(exc)
-    _summary(result)
+        result = ingest_file(settings, path, kind, dry_run=dry_run, reindex=reindex)
+    _finish(result)
 
 
 class _Bar:
@@ -183,20 +238,45 @@ def _years(value: str | None) -> list[int] | None:
     raise typer.BadParameter("t.ex. 2019-2024 eller 2022,2023", param_hint="--years")
 
 
-@cli.command()
+@cli.command(cls=_Exclusive)
 def reindex() -> None:
     """Rebuild the search index from the database."""
-    from sqlmodel import Session
-
     from app.db import make_engine
-    from app.search.client import make_client
-    from app.search.indexer import rebuild_providers_index
+    from ingest.runs import rebuild_index
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    with Session(engine) as session:
-        report = rebuild_providers_index(make_client(settings), settings, session)
+    try:
+        report = rebuild_index(settings, engine)
+    finally:
+        engine.dispose()
+    assert report is not None  # always built when not asked to skip an unchanged one
     console.print(f"Sökindexet byggt: {report.documents} utförare")
+
+
+@cli.command(cls=_Exclusive)
+def repair() -> None:
+    """Rebuild the search index if it is stale and remove leftover temporary indexes.
+
+    Cheap when all is well; run on start (make run, docker compose) and after a failed run.
+    """
+    from app.db import make_engine
+    from ingest.runs import repair_index
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        state, report = repair_index(settings, engine)
+    finally:
+        engine.dispose()
+    if state.leftovers:
+        console.print(f"Kvarlämnade tillfälliga sökindex borttagna: {', '.join(state.leftovers)}")
+    if state.status == "current":
+        console.print("Sökindexet är aktuellt.")
+    elif report is None:
+        console.print("Sökindexet hade redan rätt innehåll; nu markerat som aktuellt.")
+    else:
+        console.print(f"Sökindexet var inaktuellt; ombyggt: {report.documents} utförare")
 
 
 def _progress(bar: bool = False) -> Progress:
@@ -206,9 +286,18 @@ def _progress(bar: bool = False) -> Progress:
     return Progress(*columns, TimeElapsedColumn(), console=console, transient=True)
 
 
-def _fail(exc: IngestFailed) -> None:
-    console.print(f"[bold red]Avbrutet:[/] {exc}")
-    raise typer.Exit(code=1)
+def _finish(result: RunResult) -> None:
+    """The summary; then, if the index could not be rebuilt, say so and exit non-zero."""
+    _summary(result)
+    if result.index_error is not None:
+        reason = search_reason(result.index_error, get_settings())
+        console.print(
+            f"[bold red]Sökindexet kunde inte byggas:[/] {escape(reason)}. Uppgifterna ovan är "
+            "sparade, men sökningen på sidorna visar gamla uppgifter tills "
+            f"{REPAIR} har körts (nästa inläsning lagar det också).",
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1)
 
 
 def _summary(result: RunResult) -> None:

@@ -135,3 +135,30 @@ def test_rebuild_without_a_server_is_unavailable(settings: Settings, engine: Eng
     closed = make_client(settings.model_copy(update={"meili_url": "http://127.0.0.1:9"}))
     with pytest.raises(SearchUnavailable):
         index_database(closed, settings, engine)
+
+
+def test_a_rebuild_whose_temporary_index_is_deleted_says_another_ran(
+    meili_client: meilisearch.Client, settings: Settings, engine: Engine, monkeypatch
+) -> None:
+    """What a second rebuild's clean-up did to the first, before ingest took a lock."""
+    from app.search import indexer
+
+    uid = settings.providers_index
+    add_providers(engine, 2)
+    index_database(meili_client, settings, engine)
+    original = indexer._build
+
+    def build_then_lose_it(client, build_uid, *args) -> None:
+        original(client, build_uid, *args)
+        wait_for(client, client.delete_index(build_uid))  # as the other run's clean-up did
+
+    monkeypatch.setattr(indexer, "_build", build_then_lose_it)
+    with Session(engine) as s:
+        documents = provider_documents(s)
+    with pytest.raises(indexer.RebuildRaced, match="another rebuild") as raced:
+        publish_index(meili_client, uid, documents, providers_index_settings(["U28532"]))
+    from ingest.failures import explain
+
+    assert "ett annat ombygge av sökindexet pågick samtidigt" in explain(raced.value, settings)
+    assert live_count(meili_client, uid) == 2
+    assert index_uids(meili_client, settings.meili_index_prefix) == {uid}

@@ -12,7 +12,10 @@ class IngestRun(SQLModel, table=True):
     source: str = Field(index=True)
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = Field(default="running", description="running, ok or failed")
+    # index_pending: data committed, index not yet rebuilt from it; index_failed: data
+    # committed, rebuilding the index failed (see message); ok: data and index done.
+    # A run whose data write fails leaves no row (ingest.runs).
+    status: str = Field(default="index_pending")
     created: int = 0
     updated: int = 0
     unchanged: int = 0

@@ -3,8 +3,13 @@
 Searches only ever see the live index, which is either the previous complete build or the
 new complete build: documents go into a temporary index, and only when every task of that
 build has succeeded is it swapped with the live one. Rebuilds are not meant to run
-concurrently (ingest runs them one at a time); one that did would remove the other's
-temporary index and make that rebuild fail, never publish a partial one.
+concurrently (ingest runs them one at a time, under its run lock); one that did would remove
+the other's temporary index and make that rebuild fail, never publish a partial one.
+
+A small meta index records what the live index was built from: a fingerprint of documents
+and settings, and the database's data version (its latest ingest run). `index_state` compares
+that with the database cheaply, so a run killed between its commit and the swap is noticed
+(and `repair_index` fixes it) instead of leaving an old index that looks current.
 """
 
 import hashlib
@@ -17,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import meilisearch
 from meilisearch.errors import (
@@ -26,10 +31,11 @@ from meilisearch.errors import (
     MeilisearchTimeoutError,
 )
 from meilisearch.models.task import Task, TaskInfo
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app.models import IngestRun
 from app.search.documents import Document, indicator_ids, provider_documents
-from app.search.errors import SearchIndexError, SearchUnavailable
+from app.search.errors import SearchError, SearchIndexError, SearchUnavailable
 from app.search.index_settings import providers_index_settings
 from app.settings import Settings
 
@@ -53,21 +59,25 @@ def rebuild_providers_index(
 ) -> IndexReport | None:
     """Index every provider in the database and publish the result as the live index.
 
-    With `only_if_changed`, nothing is done (None is returned) when the live index was
+    With `only_if_changed`, nothing is rebuilt (None is returned) when the live index was
     built from exactly these documents and settings: a fingerprint of both is kept in a
     small meta index, so a change in the data *or* in the code that shapes documents
-    triggers a rebuild, and an unchanged re-run costs one lookup.
+    triggers a rebuild, and an unchanged re-run costs one lookup (and, when a run changed
+    nothing, one small write recording that the index is current for it).
     """
+    version = data_version(session)
     documents = provider_documents(session)
     index_settings = providers_index_settings(indicator_ids(session))
     digest = fingerprint(documents, index_settings)
     live = settings.providers_index
-    if only_if_changed and _live_fingerprint(client, live) == (digest, len(documents)):
-        return None
+    if only_if_changed:
+        built = _live_build(client, live)
+        if built is not None and (built.fingerprint, built.documents) == (digest, len(documents)):
+            if built.data_version != version:
+                _record_build(client, live, digest, version)
+            return None
     report = publish_index(client, live, documents, index_settings)
-    with _translated_errors():
-        meta = client.index(_meta_uid(live))
-        _wait(client, meta.add_documents([{"id": "build", "fingerprint": digest}], "id"), "meta")
+    _record_build(client, live, digest, version)
     return report
 
 
@@ -76,18 +86,134 @@ def fingerprint(documents: Sequence[Document], index_settings: dict[str, Any]) -
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def data_version(session: Session) -> str | None:
+    """What the database holds, named by its latest ingest run; None before the first run.
+
+    The run's start time is part of it so a new database whose run ids start over is never
+    mistaken for the one an old index was built from.
+    """
+    run = session.exec(select(IngestRun).order_by(col(IngestRun.id).desc()).limit(1)).first()
+    return None if run is None else f"{run.id}@{run.started_at.isoformat()}"
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """How the live index relates to the database; cheap to compute (see `index_state`)."""
+
+    status: Literal["current", "stale", "unavailable"]
+    data_version: str | None  # the database's (latest ingest run)
+    index_version: str | None  # what the live index was built from, as recorded
+    leftovers: tuple[str, ...] = ()  # temporary indexes of builds that died
+    detail: str = ""
+
+    @property
+    def needs_repair(self) -> bool:
+        return self.status == "stale" or bool(self.leftovers)
+
+
+def index_state(
+    client: meilisearch.Client, settings: Settings, session: Session, *, leftovers: bool = True
+) -> IndexState:
+    """Compare the live index with the database: one SQL query and two or three requests.
+
+    Never raises for a search outage (status "unavailable"), so a health check can call it.
+    With `leftovers=False` it only searches, so the app's search-only key is enough; listing
+    leftover temporary indexes needs an admin key. Only ingest runs change the data version:
+    rows written any other way are not seen here.
+    """
+    version = data_version(session)
+    live = settings.providers_index
+    try:
+        with _translated_errors():
+            exists, index_version = _searched_build(client, live)
+            found = _leftover_uids(client, live) if leftovers else []
+    except SearchError as exc:
+        return IndexState("unavailable", version, None, detail=str(exc))
+    temporary = tuple(sorted(found))
+    if not exists and version is not None:
+        return IndexState("stale", version, None, temporary, "no live index")
+    if index_version != version:
+        detail = f"built from {index_version or 'unknown data'}, database is at {version}"
+        return IndexState("stale", version, index_version, temporary, detail)
+    return IndexState("current", version, index_version, temporary)
+
+
+def _searched_build(client: meilisearch.Client, live_uid: str) -> tuple[bool, str | None]:
+    """Whether the live index exists, and the data version recorded for it (searches only)."""
+    try:
+        client.index(live_uid).search("", {"limit": 0})
+    except MeilisearchApiError as exc:
+        if exc.code == "index_not_found":
+            return (False, None)
+        raise
+    try:
+        hits = client.index(_meta_uid(live_uid)).search("", {"limit": 1})["hits"]
+    except MeilisearchApiError as exc:
+        if exc.code == "index_not_found":
+            return (True, None)  # built before versions were recorded: treat as stale
+        raise
+    return (True, hits[0].get("data_version") if hits else None)
+
+
+def repair_index(
+    client: meilisearch.Client, settings: Settings, session: Session
+) -> tuple[IndexState, IndexReport | None]:
+    """Bring a stale index up to date and remove leftover temporary indexes.
+
+    Returns the state found and the rebuild's report (None when only the recorded version
+    or nothing needed changing). Raises SearchUnavailable when the server cannot be reached.
+    """
+    state = index_state(client, settings, session)
+    if state.status == "unavailable":
+        raise SearchUnavailable(state.detail)
+    report = None
+    if state.status == "stale":
+        report = rebuild_providers_index(client, settings, session, only_if_changed=True)
+    if state.leftovers:
+        with _translated_errors():
+            _delete_leftovers(client, settings.providers_index)
+    return state, report
+
+
+def _leftover_uids(client: meilisearch.Client, live_uid: str) -> list[str]:
+    return [uid for uid in _index_uids(client) if _is_temporary(uid, live_uid)]
+
+
 def _meta_uid(live_uid: str) -> str:
     return f"{live_uid}__meta"
 
 
-def _live_fingerprint(client: meilisearch.Client, live_uid: str) -> tuple[str, int] | None:
-    """The fingerprint recorded for the live index and its document count, if both exist."""
+@dataclass(frozen=True)
+class _Build:
+    fingerprint: str
+    data_version: str | None
+    documents: int  # in the live index now
+
+
+def _live_build(client: meilisearch.Client, live_uid: str) -> _Build | None:
+    """What the live index was built from, if both it and its record exist."""
     try:
-        recorded = client.index(_meta_uid(live_uid)).get_document("build")
+        recorded = dict(client.index(_meta_uid(live_uid)).get_document("build"))
         count = client.index(live_uid).get_stats().number_of_documents
-    except (MeilisearchApiError, MeilisearchCommunicationError):
+    except MeilisearchApiError:
         return None
-    return (dict(recorded)["fingerprint"], count)
+    except MeilisearchCommunicationError:
+        return None  # the rebuild that follows reports the outage
+    return _Build(recorded["fingerprint"], recorded.get("data_version"), count)
+
+
+def _record_build(
+    client: meilisearch.Client, live_uid: str, digest: str, version: str | None
+) -> None:
+    record = {
+        "id": "build",
+        "fingerprint": digest,
+        "data_version": version,
+        "built_at": datetime.now(UTC).isoformat(),
+    }
+    with _translated_errors():
+        meta = client.index(_meta_uid(live_uid))
+        _wait(client, meta.add_documents([record], "id"), "meta")
 
 
 def publish_index(
@@ -109,6 +235,14 @@ def publish_index(
             _build(client, build_uid, documents, index_settings, batch_size)
             _ensure_exists(client, live_uid)
             _wait(client, client.swap_indexes([{"indexes": [live_uid, build_uid]}]), "swap")
+        except Exception as exc:
+            if _removed_under_us(client, build_uid, exc):
+                raise RebuildRaced(
+                    f"{build_uid} was deleted while being built: another rebuild of {live_uid} "
+                    "ran at the same time"
+                ) from exc
+            _discard(client, build_uid)
+            raise
         except BaseException:
             _discard(client, build_uid)
             raise
@@ -116,6 +250,22 @@ def publish_index(
         _discard(client, build_uid)
     log.info("published %d documents to %s", len(documents), live_uid)
     return IndexReport(index_uid=live_uid, documents=len(documents))
+
+
+class RebuildRaced(SearchIndexError):
+    """Another rebuild deleted this one's temporary index; the live index is unchanged."""
+
+
+def _removed_under_us(client: meilisearch.Client, build_uid: str, exc: Exception) -> bool:
+    if "index_not_found" not in str(exc) and getattr(exc, "code", None) != "index_not_found":
+        return False
+    try:
+        client.get_index(build_uid)
+    except MeilisearchApiError as missing:
+        return missing.code == "index_not_found"
+    except Exception:
+        return False
+    return False
 
 
 def temporary_uid(live_uid: str) -> str:
@@ -160,7 +310,7 @@ def _ensure_exists(client: meilisearch.Client, uid: str) -> None:
 
 def _delete_leftovers(client: meilisearch.Client, live_uid: str) -> None:
     """Temporary indexes of earlier runs that died between build and clean-up."""
-    leftovers = [uid for uid in _index_uids(client) if _is_temporary(uid, live_uid)]
+    leftovers = _leftover_uids(client, live_uid)
     for task in [client.delete_index(uid) for uid in leftovers]:
         _wait(client, task, "delete leftover")
     if leftovers:
