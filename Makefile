@@ -13,7 +13,8 @@ MEILI_ENV = set -a; eval "$$(python3 scripts/meili.py ensure)"; set +a
 run: setup
 	@$(MEILI_ENV); \
 	$(UV) run alembic upgrade head; \
-	$(UV) run python -m ingest sample; \
+	$(UV) run python -m ingest --wait repair; \
+	$(UV) run python -m ingest --wait sample; \
 	echo "Välfärdsjämföraren: http://127.0.0.1:$(PORT)"; \
 	exec $(UV) run uvicorn app.main:create_app --factory --host 127.0.0.1 --port $(PORT)
 
@@ -47,8 +48,9 @@ migrate: setup
 meili-stop:
 	python3 scripts/meili.py stop
 
+## bench: performance ratios (bench/results/); `make bench BENCH=load`: the loopback load test (bench/RESULTS.md)
 bench: setup
-	@$(MEILI_ENV); $(UV) run python -m bench
+	@$(MEILI_ENV); $(UV) run python -m bench $(BENCH)
 
 clean:
 	rm -rf var .venv .pytest_cache .ruff_cache test-artifacts

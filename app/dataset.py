@@ -1,28 +1,53 @@
-"""Facts about the loaded data set as a whole."""
+"""Facts about the loaded data set as a whole, asked on every page and changed only by ingest."""
 
+import threading
 import time
+from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from app.models import Provider
+from app.models import IngestRun, Provider
 
-_CACHE_SECONDS = 30.0
-_cache: dict[int, tuple[float, bool]] = {}
+CACHE_SECONDS = 30.0
 
 
-def sample_data_loaded(engine: Engine) -> bool:
-    """True when any fictional sample provider is in the database (drives the banner).
+@dataclass(frozen=True)
+class DataSet:
+    # The latest successful ingest run: a new value means the data may have changed, so
+    # anything cached from the data (pages, later) is stale.
+    version: int | None
+    sample: bool  # any fictional sample provider loaded (drives the banner)
 
-    Cached briefly per engine: it is asked on every page and changes only on ingest.
+
+def read_dataset(session: Session) -> DataSet:
+    version = session.exec(select(func.max(IngestRun.id)).where(IngestRun.status == "ok")).one()
+    sample = session.exec(
+        select(col(Provider.id)).where(Provider.origin == "sample").limit(1)
+    ).first()
+    return DataSet(version=version, sample=sample is not None)
+
+
+class DataSetCache:
+    """The facts, re-read at most every CACHE_SECONDS through a session the caller holds.
+
+    Never through a connection of its own: a request that waited for a second connection
+    while holding its first is how the pool ran dry under load.
     """
-    now = time.monotonic()
-    hit = _cache.get(id(engine))
-    if hit and now - hit[0] < _CACHE_SECONDS:
-        return hit[1]
-    with Session(engine) as session:
-        found = session.exec(
-            select(Provider.id).where(Provider.origin == "sample").limit(1)
-        ).first()
-    _cache[id(engine)] = (now, found is not None)
-    return found is not None
+
+    def __init__(self, max_age: float = CACHE_SECONDS) -> None:
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._facts: DataSet | None = None
+        self._read_at = 0.0
+
+    def get(self, session: Session | None) -> DataSet | None:
+        """The facts, fresh enough; without a session only what is known (None at first)."""
+        with self._lock:
+            facts, read_at = self._facts, self._read_at
+        if session is None or (facts and time.monotonic() - read_at < self._max_age):
+            return facts
+        facts = read_dataset(session)
+        with self._lock:
+            self._facts, self._read_at = facts, time.monotonic()
+        return facts

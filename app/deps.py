@@ -1,26 +1,58 @@
 """Request dependencies as type aliases, so routes read `session: SessionDep`."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
-import meilisearch
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.search.client import AppSearch
 from app.settings import Settings
 from app.templating import Templates
 
+# Per event loop (TestClient starts one per client), per engine: how many sessions may be out.
+_session_slots: RunVar[WeakKeyDictionary[Engine, anyio.Semaphore]] = RunVar("session_slots")
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
+
+def _slots(engine: Engine, size: int) -> anyio.Semaphore:
+    by_engine = _session_slots.get(None)
+    if by_engine is None:
+        by_engine = WeakKeyDictionary()
+        _session_slots.set(by_engine)
+    if engine not in by_engine:
+        by_engine[engine] = anyio.Semaphore(size)
+    return by_engine[engine]
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The request's one session, handed out only while the pool has a connection for it.
+
+    Waiting here costs no thread and no connection, so requests queue instead of holding
+    connections while they wait for more (DB_POOL_SIZE sessions at most, one per request).
+    Not expiring on commit lets search release the connection while it waits on the index.
+    """
+    engine: Engine = request.app.state.engine
+    async with _slots(engine, request.app.state.settings.db_pool_size):
+        session = Session(engine, expire_on_commit=False)
+        request.state.session = session
+        try:
+            yield session
+        finally:
+            del request.state.session
+            # Closing returns the connection, which resets it: a database round trip.
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(session.close)
 
 
 def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_search(request: Request) -> meilisearch.Client:
+def get_search(request: Request) -> AppSearch:
     return request.app.state.search
 
 
@@ -28,7 +60,8 @@ def get_templates(request: Request) -> Templates:
     return request.app.state.templates
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed as soon as the route returns (the page is rendered by then), not after sending it.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-SearchDep = Annotated[meilisearch.Client, Depends(get_search)]
+SearchDep = Annotated[AppSearch, Depends(get_search)]
 TemplatesDep = Annotated[Templates, Depends(get_templates)]

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-import meilisearch
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 from starlette.datastructures import QueryParams
@@ -29,6 +28,8 @@ from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provid
 from app.models.vocab import Direction
 from app.providers import areas_of
 from app.search import InvalidSearch, SearchError, SearchParams, search_providers
+from app.search.breaker import SearchPaused
+from app.search.client import AppSearch
 from app.search.text import swedish_sort_key
 from app.settings import Settings
 
@@ -202,7 +203,7 @@ def example_postal_code(session: Session, kommun: Kommun) -> str:
 
 def search(
     session: Session,
-    client: meilisearch.Client,
+    index: AppSearch,
     settings: Settings,
     *,
     kommun: Kommun,
@@ -215,7 +216,8 @@ def search(
     """One page of results with facet counts; the SQL listing when search is unavailable.
 
     With a place, an area-based service lists only the providers serving the place's area
-    (the resident's coverage), and distances are measured from the place.
+    (the resident's coverage), and distances are measured from the place. No database
+    connection is held while the search server answers: the session gives it back first.
     """
     sort, lat, lon = "name", None, None
     if form.sort == SORT_DISTANCE and place is not None:
@@ -243,15 +245,18 @@ def search(
         params = SearchParams(
             q=form.q, kommun_slug=kommun.slug, service_type=service_type.id, per_page=PER_PAGE
         )
+    by_name = params.model_copy(update={"sort": "name"})
+    session.commit()  # read-only: this only returns the connection to the pool
     try:
         try:
-            result = search_providers(client, settings, params)
+            result = index.run(lambda client: search_providers(client, settings, params))
         except InvalidSearch:
             # The index was built before this indicator existed: name order still works.
-            result = search_providers(client, settings, params.model_copy(update={"sort": "name"}))
+            result = index.run(lambda client: search_providers(client, settings, by_name))
     except SearchError as exc:
-        # Unreachable, not built yet or refusing us: residents still get the list.
-        log.warning("search failed, listing from SQL instead: %s", exc)
+        # Unreachable, slow, not built yet or refusing us: residents still get the list.
+        if not isinstance(exc, SearchPaused):  # said once, when it failed
+            log.warning("search failed, listing from SQL instead: %s", exc)
         return sql_listing(
             session,
             kommun=kommun,

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import i18n, labels
-from app.dataset import sample_data_loaded
+from app.dataset import DataSetCache
 from app.web.basket import read_basket
 from app.web.trend_chart import trend_chart
 
@@ -34,12 +34,16 @@ def make_environment() -> Environment:
 class Templates:
     def __init__(self) -> None:
         self.env = make_environment()
+        self.dataset = DataSetCache()
 
     def render(
         self, request: Request, name: str, status_code: int = 200, **context
     ) -> HTMLResponse:
         lang = i18n.current_lang.get()
-        context.setdefault("sample_data", sample_data_loaded(request.app.state.engine))
+        # Through the request's own session (app.deps), never a second connection; an error
+        # page outside any route has none and shows what the last page knew.
+        dataset = self.dataset.get(getattr(request.state, "session", None))
+        context.setdefault("sample_data", bool(dataset and dataset.sample))
         context.setdefault("basket", read_basket(request))
         html = self.env.get_template(name).render(
             request=request, lang=lang, path=request.url.path, **context

@@ -4,6 +4,8 @@ The machines are noisy, so absolute times mean little; what is reported is how
 costs relate inside one run: does ingest grow linearly with the data, is a re-run
 cheap, what does a page cost next to the cheapest request, what does search cost
 next to its SQL fallback. Results are printed and written to bench/results/.
+
+`python -m bench load` is the other benchmark: a bounded loopback load test (bench/load.py).
 """
 
 import json
@@ -11,7 +13,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,11 +23,8 @@ from sqlmodel import Session, select
 from app.db import make_engine
 from app.main import create_app
 from app.models import Provider
-from app.settings import Settings, get_settings
-from ingest.runs import run_job
-from ingest.sample import read_sample
-from ingest.sample_loader import write_sample
-from tests.support.databases import migrate
+from app.settings import Settings
+from bench.data import drop_indexes, load, settings_for
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -44,24 +42,6 @@ def median_ms(fn: Callable[[], object], repeat: int = 15) -> float:
     return statistics.median(timed(fn) for _ in range(repeat)) * 1000
 
 
-def settings_for(tmp: Path, name: str) -> Settings:
-    base = get_settings()
-    url = f"sqlite:///{tmp / f'{name}.db'}"
-    migrate(url)
-    return Settings(
-        **{
-            **base.model_dump(),
-            "database_url": url,
-            "meili_index_prefix": f"bench{uuid.uuid4().hex[:8]}",
-        }
-    )
-
-
-def load(settings: Settings, data_dir: Path):
-    data = read_sample(data_dir)
-    return run_job(settings, "sample", lambda s: write_sample(s, data))
-
-
 def bench_ingest(tmp: Path) -> dict:
     out: dict = {}
     for scale in (1, 4):
@@ -70,7 +50,7 @@ def bench_ingest(tmp: Path) -> dict:
         settings = settings_for(tmp, f"ingest{scale}")
         out[f"load_s_scale{scale}"] = timed(lambda s=settings, d=data_dir: load(s, d))
         out[f"rerun_s_scale{scale}"] = timed(lambda s=settings, d=data_dir: load(s, d))
-        _drop_indexes(settings)
+        drop_indexes(settings)
     out["ratio_load_scale4_to_scale1"] = out["load_s_scale4"] / out["load_s_scale1"]
     out["ratio_rerun_to_load_scale4"] = out["rerun_s_scale4"] / out["load_s_scale4"]
     return out
@@ -108,17 +88,8 @@ def bench_pages(tmp: Path) -> dict:
         out["ratio_search_fallback_to_meili"] = out["ms_search_sql_fallback"] / out["ms_search"]
         out["ms_static_baseline"] = base
     app.state.engine.dispose()
-    _drop_indexes(settings)
+    drop_indexes(settings)
     return out
-
-
-def _drop_indexes(settings: Settings) -> None:
-    from app.search.client import make_client
-
-    client = make_client(settings)
-    for index in client.get_indexes({"limit": 1000})["results"]:
-        if index.uid.startswith(settings.meili_index_prefix):
-            client.delete_index(index.uid)
 
 
 def main() -> None:
@@ -139,4 +110,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["load"]:
+        from bench.load import main as load_test
+
+        sys.exit(load_test())
     main()

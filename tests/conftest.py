@@ -1,5 +1,6 @@
 """Shared fixtures. Databases are real (SQLite, or PostgreSQL when DATABASE_URL names one);
-search is a real Meilisearch given by MEILI_URL / MEILI_MASTER_KEY (`make test` starts one)."""
+search is a real Meilisearch given by MEILI_URL / MEILI_MASTER_KEY / MEILI_SEARCH_KEY (`make test`
+starts one)."""
 
 import os
 import uuid
@@ -23,6 +24,8 @@ def _settings(database_url: str, index_prefix: str) -> Settings:
         database_url=database_url,
         meili_url=os.environ.get("MEILI_URL", "http://127.0.0.1:7700"),
         meili_master_key=os.environ.get("MEILI_MASTER_KEY", ""),
+        # The app searches with the search-only key, as in production.
+        meili_search_key=os.environ.get("MEILI_SEARCH_KEY", ""),
         meili_index_prefix=index_prefix,
         data_dir=DATA_DIR,
     )
