@@ -51,6 +51,15 @@ def link(path: str, lang: str | None = None) -> str:
     return f"/{lang}" + (path if path != "/" else "/")
 
 
+def split_lang(path: str) -> tuple[str, str]:
+    """The language a URL path asks for, and the path without its prefix."""
+    for candidate in LANGS:
+        prefix = f"/{candidate}"
+        if candidate != DEFAULT_LANG and (path == prefix or path.startswith(prefix + "/")):
+            return candidate, path[len(prefix) :] or "/"
+    return DEFAULT_LANG, path
+
+
 class LanguagePrefixMiddleware:
     def __init__(self, app) -> None:
         self.app = app
@@ -59,14 +68,9 @@ class LanguagePrefixMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        lang = DEFAULT_LANG
-        for candidate in LANGS:
-            prefix = f"/{candidate}"
-            if candidate != DEFAULT_LANG and (path == prefix or path.startswith(prefix + "/")):
-                lang = candidate
-                scope = dict(scope, path=path[len(prefix) :] or "/")
-                scope["raw_path"] = scope["path"].encode()
+        lang, path = split_lang(scope["path"])
+        if path != scope["path"]:
+            scope = dict(scope, path=path, raw_path=path.encode())
         token = current_lang.set(lang)
         try:
             await self.app(scope, receive, send)

@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import health
 from app.db import make_engine
 from app.i18n import LanguagePrefixMiddleware
-from app.search.client import make_client
+from app.search.client import make_app_search
 from app.settings import Settings, get_settings
 from app.templating import Templates
 from app.web import (
@@ -22,7 +22,9 @@ from app.web import (
     provider_page,
     rechoose_page,
     search_page,
+    security,
 )
+from app.web.params import plain_address
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -33,13 +35,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Välfärdsjämföraren",
         description="Jämför hemtjänst, särskilt boende, förskola och grundskola i din kommun.",
         version="0.1.0",
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
+        # Off in production unless API_DOCS=true: the schema maps every route for a prober.
+        docs_url="/api/docs" if settings.api_docs_enabled else None,
+        openapi_url="/api/openapi.json" if settings.api_docs_enabled else None,
         redoc_url=None,
+        dependencies=[Depends(plain_address)],
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
-    app.state.search = make_client(settings)
+    app.state.engine = make_engine(settings.database_url, settings.db_pool_size)
+    app.state.search = make_app_search(settings)
     app.state.templates = Templates()
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -56,4 +60,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(LanguagePrefixMiddleware)
+    security.install(app, settings)  # last: outermost, so it covers every response
     return app

@@ -19,6 +19,9 @@ echo "== lint (ruff)"
 "$uv" run ruff check .
 "$uv" run ruff format --check .
 
+echo "== dependency audit (pip-audit on uv.lock)"
+"$uv" run python scripts/audit.py
+
 PG_URL=${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}
 
 echo "== tests on SQLite"

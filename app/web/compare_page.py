@@ -4,8 +4,6 @@ The URL is the comparison (`/jamfor?id=a&id=b`): it can be shared, bookmarked an
 printed. The basket cookie only collects providers while the resident browses.
 """
 
-import csv
-import io
 from datetime import date
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -29,12 +27,15 @@ from app.comparison import (
     group_by_type,
     load_columns,
 )
+from app.csv_export import csv_text
 from app.deps import SessionDep, TemplatesDep
-from app.i18n import DEFAULT_LANG, LANGS, link
 from app.i18n import gettext as _
+from app.i18n import link
 from app.models import Provider
 from app.templating import Templates
 from app.web.basket import COOKIE, MAX_ITEMS, encode_basket, read_basket
+from app.web.redirects import safe_next
+from app.web.security import public_url
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -72,7 +73,7 @@ def compare(
         request,
         "compare.html",
         comparison=comparison,
-        share_url=str(request.base_url).rstrip("/") + compare_url(comparison.slugs),
+        share_url=public_url(request, compare_url(comparison.slugs)),
         csv_url=link("/jamfor.csv") + "?" + urlencode([("id", s) for s in comparison.slugs]),
         remove_next={
             s: compare_url([o for o in comparison.slugs if o != s]) for s in comparison.slugs
@@ -175,27 +176,6 @@ def update_basket(
     if not full:
         _store(request, response, basket)
     return response
-
-
-def safe_next(target: str) -> str | None:
-    """`target` as a path on this site in the current language, or None if it points away.
-
-    Forms name the page to return to; an address elsewhere is refused (no open redirect).
-    Templates may give it with or without the language prefix, so the prefix is set here.
-    """
-    if not target or len(target) > 2000 or not target.startswith("/"):
-        return None
-    if target.startswith("//") or any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    path = parts.path
-    for lang in LANGS:
-        prefix = f"/{lang}"
-        if lang != DEFAULT_LANG and (path == prefix or path.startswith(prefix + "/")):
-            path = path[len(prefix) :] or "/"
-    return urlunsplit(("", "", link(path), parts.query, parts.fragment))
 
 
 def without_id(target: str, slug: str) -> str:
@@ -326,9 +306,7 @@ def comparison_csv(comparison: Comparison) -> str:
     if comparison.kommun:
         header.append(_("Hela kommunen ({kommun})").format(kommun=comparison.kommun.name))
     header.append(_("Anmärkning"))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    rows = [header]
     for group in comparison.groups:
         for row in group.rows:
             line = [group.title, row.title, row.meta, row.direction]
@@ -337,5 +315,5 @@ def comparison_csv(comparison: Comparison) -> str:
                 ref = row.reference
                 line.append(f"{ref.text} ({', '.join(ref.details)})" if ref.details else ref.text)
             line.append(row.note)
-            writer.writerow(line)
-    return out.getvalue()
+            rows.append(line)
+    return csv_text(rows)

@@ -1,15 +1,21 @@
-"""Errors as pages: a person who mistypes an address gets a Swedish page, not JSON.
+"""Errors as pages: a person who mistypes an address gets a Swedish page, not JSON, and
+a fault of ours is a short page saying what to do, never a traceback.
 
 JSON paths (`/api/...`, `/healthz`) keep FastAPI's JSON errors.
 """
+
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from app.i18n import current_lang, split_lang
 from app.i18n import gettext as _
+
+log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/healthz")
 
@@ -23,13 +29,18 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         return await http_exception_handler(request, exc)
     templates = request.app.state.templates
     if exc.status_code == 404:
-        return templates.render(request, "not_found.html", status_code=404)
-    return templates.render(
-        request,
-        "not_found.html",
-        status_code=exc.status_code,
-        message=_("Adressen går inte att använda så här. Börja om från startsidan."),
-    )
+        response = templates.render(request, "not_found.html", status_code=404)
+    else:
+        response = templates.render(
+            request,
+            "not_found.html",
+            status_code=exc.status_code,
+            heading=_("Adressen går inte att använda"),
+            message=_("Adressen går inte att använda så här. Börja om från startsidan."),
+        )
+    # A 405's `Allow` (and any other header the exception carries) must reach the client.
+    response.headers.update(exc.headers or {})
+    return response
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -39,12 +50,37 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
         request,
         "not_found.html",
         status_code=400,
+        heading=_("Adressen går inte att använda"),
         message=_(
             "Adressen innehåller ett värde som inte går att använda. Börja om från startsidan."
         ),
     )
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """Anything unforeseen: logged with its traceback for us, a plain page for the person."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if _wants_json(request):
+        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+    # This runs outside the language middleware (Starlette answers 500s outermost), so
+    # the language comes from the path as the browser sent it.
+    current_lang.set(split_lang(request.url.path)[0])
+    try:
+        return request.app.state.templates.render(
+            request,
+            "not_found.html",
+            status_code=500,
+            heading=_("Något gick fel hos oss"),
+            message=_(
+                "Felet är vårt, inte ditt. Försök igen om en stund; finns felet kvar, "
+                "börja om från startsidan."
+            ),
+        )
+    except Exception:  # the page itself failed: the plainest answer that still helps
+        return PlainTextResponse("Något gick fel hos oss. Försök igen om en stund.", 500)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _server_error)

@@ -24,8 +24,10 @@ from app.providers import kommun_providers, ranked_indicators
 from app.search.text import swedish_sort_key
 from app.search_service import find_kommun, kommun_areas
 from app.statistics import Problem
+from app.web.params import number_params
 from app.web.place_input import read_place
 from app.web.rechoose_page import FieldError, service_name
+from app.web.security import public_url
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -59,7 +61,12 @@ def must_texts(form: PriorityForm) -> list[str]:
     return out
 
 
-@router.get("/{kommun_slug}/{tjanst}/prioritera", name="priorities", response_model=None)
+@router.get(
+    "/{kommun_slug}/{tjanst}/prioritera",
+    name="priorities",
+    response_model=None,
+    dependencies=[number_params(prefix="vikt-")],  # the weights, 1–3
+)
 def priorities(
     request: Request,
     kommun_slug: str,
@@ -96,9 +103,7 @@ def priorities(
     ]
     languages = sorted({x for p in everyone for x in p.languages}, key=swedish_sort_key)
     profiles = sorted({x for p in everyone for x in p.profiles}, key=swedish_sort_key)
-    share_url = str(request.base_url).rstrip("/") + path
-    if canonical:
-        share_url += "?" + urlencode(canonical)
+    share_url = public_url(request, path + (f"?{urlencode(canonical)}" if canonical else ""))
     response = templates.render(
         request,
         "priorities.html",

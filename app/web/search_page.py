@@ -24,6 +24,7 @@ from app.models import Area, Indicator, ServiceType
 from app.models.vocab import Driftsform
 from app.providers import indicators_for, key_indicators
 from app.search.text import fold, swedish_sort_key
+from app.web.params import number_params
 
 router = APIRouter(default_response_class=HTMLResponse)
 
@@ -93,7 +94,7 @@ def choose(session: SessionDep, kommun: str = "", tjanst: str = "") -> Response:
     return RedirectResponse(link(f"/{found.slug}/{service_type.id}"), status_code=303)
 
 
-@router.get("/{kommun_slug}/{tjanst}", name="search")
+@router.get("/{kommun_slug}/{tjanst}", name="search", dependencies=[number_params("sida")])
 def search_page(
     request: Request,
     kommun_slug: str,

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,12 +63,26 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def obeying_the_policy(context) -> Iterator:
+    """A page of `context` whose console must show no Content-Security-Policy violation
+    (an inline script, style or handler the policy blocked) by the end of the test."""
+    page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    yield page
+    context.close()
+    assert violations == [], "CSP violations in the browser console"
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    page = context.new_page()
-    yield page
-    context.close()
+    with obeying_the_policy(context) as page:
+        yield page
 
 
 @pytest.fixture
@@ -79,9 +94,8 @@ def phone(browser):
         has_touch=True,
         locale="sv-SE",
     )
-    page = context.new_page()
-    yield page
-    context.close()
+    with obeying_the_policy(context) as page:
+        yield page
 
 
 @pytest.fixture
@@ -89,9 +103,8 @@ def no_js_page(browser):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, java_script_enabled=False
     )
-    page = context.new_page()
-    yield page
-    context.close()
+    with obeying_the_policy(context) as page:
+        yield page
 
 
 def screenshot(page, name: str) -> Path:

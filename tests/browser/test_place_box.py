@@ -19,8 +19,10 @@ def test_a_postal_code_updates_the_list_in_place(page, live_url) -> None:
     code = _postal_code_of(page, live_url)
     page.fill("#postnummer", code)
     page.press("#postnummer", "Enter")
+    # A function, not an expression: Playwright would eval() an expression, which our CSP
+    # (no 'unsafe-eval') refuses.
     page.wait_for_function(
-        "document.querySelector('[data-result-count]').textContent.includes('arbetar i')"
+        "() => document.querySelector('[data-result-count]').textContent.includes('arbetar i')"
     )
     assert f"postnummer={code}" in page.url
     assert page.evaluate("document.activeElement.id") == "postnummer"
