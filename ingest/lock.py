@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,15 +120,15 @@ def _me() -> Holder:
     return Holder(os.getpid(), socket.gethostname(), datetime.now().astimezone())
 
 
-class _Lock:
-    def try_acquire(self) -> bool:
-        raise NotImplementedError
+class _Lock(ABC):
+    @abstractmethod
+    def try_acquire(self) -> bool: ...
 
-    def holder(self) -> Holder | None:
-        raise NotImplementedError
+    @abstractmethod
+    def holder(self) -> Holder | None: ...
 
-    def close(self) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def close(self) -> None: ...
 
 
 class _NoLock(_Lock):

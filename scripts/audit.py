@@ -9,12 +9,15 @@ Set AUDIT_REQUIRED=true to make that a failure, as a CI with network access shou
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where `make` installs uv when it is not on PATH (as on a fresh machine).
+UV = os.environ.get("UV") or shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
 
 
 def main() -> int:
@@ -22,7 +25,7 @@ def main() -> int:
         requirements = Path(tmp) / "requirements.txt"
         report = Path(tmp) / "audit.json"
         subprocess.run(
-            ["uv", "export", "--frozen", "--format", "requirements-txt", "--no-emit-project",
+            [UV, "export", "--frozen", "--format", "requirements-txt", "--no-emit-project",
              "--quiet", "-o", str(requirements)],
             cwd=ROOT, check=True,
         )  # fmt: skip
