@@ -42,7 +42,7 @@ def number_params(*names: str, prefix: str = "") -> Any:
     return Depends(check)
 
 
-def _has_control(text: str) -> bool:
+def has_control_characters(text: str) -> bool:
     return any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in text)
 
 
@@ -56,7 +56,7 @@ def plain_address(request: Request) -> None:
     parts = [("path", request.url.path)] + [
         ("query", text) for pair in request.query_params.multi_items() for text in pair
     ]
-    bad = [(where, text) for where, text in parts if _has_control(text)]
+    bad = [(where, text) for where, text in parts if has_control_characters(text)]
     if bad:
         raise RequestValidationError(
             [
