@@ -47,6 +47,13 @@ SOURCE_INDICATORS = (
     "pupilsgr.securityAverage",
     "pupilsgr.workingEnvironmentAverage",
     "pupilsgr.inspirationAverage",
+    "skolverket-salsa-meritvarde-avvikelse",
+    # anpassad grundskola (gran): its own indicators, compared only with each other
+    "skolverket-gran-certifiedTeachersQuota",
+    "skolverket-gran-studentsPerTeacherQuota",
+    "skolverket-gran-totalNumberOfPupils",
+    "skolverket-gran-custodians.satisfactionAverage",
+    "skolverket-gran-custodians.securityAverage",
 )  # fmt: skip
 
 

@@ -1,5 +1,10 @@
-"""Skolverket's Planned Educations API v4: a kommun's grundskolor, their statistics and
-Skolenkäten results, and the national values as reference.
+"""Skolverket's Planned Educations API v4: a kommun's grundskolor, their statistics,
+Skolinspektionen's Skolenkäten results and SALSA, and the national values as reference.
+
+Anpassad grundskola (typeOfSchooling `gran`) is a form of schooling on the same school page:
+its figures have their own indicator ids (`skolverket-gran-...`) and their own national
+values, so search and comparison only ever compare gran with gran. A unit that offers only
+gran is a grundskola unit without gr figures.
 
 Fetch and validate everything first (`fetch_skolverket`), then write it in one transaction
 (`write_skolverket`, run through ingest.runs.run_job). Förskolor are not in this API
@@ -35,10 +40,10 @@ from ingest.external import (
     ensure_definitions,
     merge_figure,
     out_of_range,
-    require_kommun,
     status_for,
 )
 from ingest.http import Fetched, HttpClient
+from ingest.kommuner import ensure_kommun
 from ingest.runs import RunResult, run_job
 from ingest.validate import Errors
 from ingest.writer import Writer
@@ -50,21 +55,22 @@ ACCEPT = "application/vnd.skolverket.plannededucations.api.v4.hal+json"
 PAGE_SIZE = 100
 MAX_PAGES = 500
 
-# principalOrganizerType -> driftsform. Each is named; anything else stops the run.
+# principalOrganizerType -> driftsform, every value the v4 OpenAPI documents. Region, Statlig
+# and Sameskolan are public huvudmän: our vocabulary splits public from private provision and
+# has no other public word, so they are kommunal (Region Gotland is the kommun; the huvudman's
+# own name, e.g. Sameskolstyrelsen, is shown as the organisation). A value nobody has
+# documented is stored as okänd and counted, never a stopped run.
 DRIFTSFORM: dict[str, Driftsform] = {
     "Kommunal": Driftsform.KOMMUNAL,
-    "Enskild": Driftsform.PRIVAT,
+    "Region": Driftsform.KOMMUNAL,
+    "Statlig": Driftsform.KOMMUNAL,
+    "Sameskolan": Driftsform.KOMMUNAL,
     "Fristående": Driftsform.PRIVAT,
+    "Enskild": Driftsform.PRIVAT,  # older name for fristående, still seen in v3 answers
+    "Uppgift saknas": Driftsform.OKAND,
 }
-# Public huvudmän that are not a kommun: our driftsform vocabulary has no word for them, so
-# their units are left out (and counted) rather than called kommunal or privat.
-NOT_A_DRIFTSFORM = {"Statlig": "statlig huvudman", "Region": "regional huvudman"}
 # A fristående school whose huvudman is a non-profit body is idéburen (companyForm).
 IDEBUREN_COMPANY_FORMS = ("ideell", "stiftelse", "trossamfund")
-
-# typeOfSchooling code -> service type. Förskoleklass (fsk) belongs to the school unit's
-# grundskola and is not a service type of its own here; förskola is not in this API.
-TYPE_OF_SCHOOLING = {"gr": "grundskola"}
 
 # statistics/gr fields -> indicator id (the indicator ids are the field names).
 STATISTICS: dict[str, str] = {
@@ -89,8 +95,44 @@ SURVEYS: dict[str, dict[str, str]] = {
         "inspirationAverage": "pupilsgr.inspirationAverage",
     },
 }
+GRAN = "skolverket-gran-"
+# Anpassad grundskola has no merit rating or year-9 eligibility; these are what it shares.
+GRAN_STATISTICS = {
+    name: f"{GRAN}{name}"
+    for name in ("certifiedTeachersQuota", "studentsPerTeacherQuota", "totalNumberOfPupils")
+}
+GRAN_SURVEYS = {
+    "custodiansgran": {
+        "satisfactionAverage": f"{GRAN}custodians.satisfactionAverage",
+        "securityAverage": f"{GRAN}custodians.securityAverage",
+    },
+}
+PUPILS = ("totalNumberOfPupils", f"{GRAN}totalNumberOfPupils")
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form of schooling: where its figures are asked for and which indicators they fill."""
+
+    code: str  # typeOfSchooling, and the path segment of statistics/{code}
+    statistics: dict[str, str]
+    surveys: dict[str, dict[str, str]]
+
+
+# Förskoleklass (fsk) belongs to the unit's grundskola and is not read; förskola is not in
+# this API.
+FORMS = (Form("gr", STATISTICS, SURVEYS), Form("gran", GRAN_STATISTICS, GRAN_SURVEYS))
+SALSA_FIELD = "salsaAverageGradesIn9thGradeDeviation"
+SALSA = "skolverket-salsa-meritvarde-avvikelse"
+SALSA_SOURCE = "Skolverket, SALSA"
+# Skolenkäten is Skolinspektionen's survey; Skolverket only publishes it.
+SURVEY_SOURCE = "Skolinspektionen, Skolenkäten"
 INDICATOR_IDS = sorted(
-    {*STATISTICS.values(), *(i for fields in SURVEYS.values() for i in fields.values())}
+    {
+        SALSA,
+        *(i for form in FORMS for i in form.statistics.values()),
+        *(i for form in FORMS for s in form.surveys.values() for i in s.values()),
+    }
 )
 VALUE_TYPES = {"EXISTS", "MISSING", "OMITTED_DUE_TO_BASED_ON_FEW_PUPILS"}
 
@@ -102,6 +144,7 @@ class School:
     organisation: dict[str, Any]  # key, name, org_nr, driftsform
     figures: dict[tuple[str, int], Figure]  # (indicator, year)
     where: str  # the detail request
+    warning: str | None = None  # stored, but something about it is not known
 
 
 @dataclass
@@ -161,7 +204,7 @@ def fetch_skolverket(
 
     steps.step("Skolverket: skolor, statistik och Skolenkäten", total=len(codes))
 
-    def one(code: str) -> School | str:
+    def one(code: str) -> School:
         try:
             return _school(http, base, code, kommun)
         finally:
@@ -176,16 +219,20 @@ def fetch_skolverket(
             except IngestFailed as exc:
                 errors.extend(exc.errors)
                 continue
-            if isinstance(school, str):
-                _reject(rejected, school)
-            else:
-                schools.append(school)
+            if school.warning:
+                _reject(rejected, school.warning)
+            schools.append(school)
     if errors:
         raise IngestFailed(errors)
 
-    steps.step("Skolverket: rikets värden", total=1)
-    national = _national(http, base)
+    steps.step("Skolverket: SALSA", total=1)
+    _add_salsa(http, base, schools)
     steps.advance()
+    steps.step("Skolverket: rikets värden", total=len(FORMS))
+    national: dict[tuple[str, int], Figure] = {}
+    for form in FORMS:
+        national |= _national(http, base, form)
+        steps.advance()
     return SkolverketData(kommun, sorted(schools, key=lambda s: s.code), national, rejected)
 
 
@@ -193,7 +240,7 @@ def write_skolverket(session: Session, data: SkolverketData, today: date) -> Wri
     w = Writer(session)
     for reason, n in data.rejected.items():
         w.reject(reason, n)
-    kommun = require_kommun(session, data.kommun, "Skolverket")
+    kommun = ensure_kommun(session, data.kommun)
     indicators = ensure_definitions(w, session, INDICATOR_IDS)
     errors: list[InputError] = []
     for indicator in indicators.values():
@@ -339,7 +386,7 @@ def _body(page: Fetched) -> dict[str, Any]:
     data = page.data
     if not isinstance(data, dict) or not isinstance(data.get("body"), dict):
         raise IngestFailed([InputError(page.url, None, "body", "saknas i svaret")])
-    if data.get("status") not in (None, "OK"):
+    if data.get("status") not in (None, "OK", "200 OK"):
         raise IngestFailed(
             [InputError(page.url, None, "status", f"{data.get('status')}: {data.get('message')}")]
         )
@@ -357,14 +404,21 @@ def list_school_units(
     """
     errors = Errors()
     codes: list[str] = []
+    left_out: dict[str, str] = {}  # code -> reason, so a unit in both lists counts once
     first_url = ""
-    page_no, total_pages = 0, 1
-    while page_no < total_pages:
+    wanted = {form.code for form in FORMS}
+    pages = [(form.code, n) for form in FORMS for n in range(MAX_PAGES)]
+    total_pages: dict[str, int] = {}
+    for form_code, page_no in pages:
+        if page_no >= total_pages.get(form_code, 1):
+            continue
+        if page_no == 0:
+            errors.raise_if_any()  # the previous list's faults, once, before the next list
         page = http.get_json(
             f"{base}/school-units",
             {
                 "geographicalAreaCode": kommun,
-                "typeOfSchooling": "gr",
+                "typeOfSchooling": form_code,
                 "coordinateSystemType": "WGS84",
                 "page": page_no,
                 "size": PAGE_SIZE,
@@ -376,8 +430,10 @@ def list_school_units(
         info = body.get("page")
         if not isinstance(info, dict) or not isinstance(info.get("totalPages"), int):
             raise IngestFailed([InputError(page.url, None, "page.totalPages", "saknas")])
-        total_pages = min(info["totalPages"], MAX_PAGES)
-        steps.step(f"Skolverket: skolenheter, sida {page_no + 1} av {total_pages}")
+        total_pages[form_code] = min(info["totalPages"], MAX_PAGES)
+        steps.step(
+            f"Skolverket: skolenheter ({form_code}), sida {page_no + 1} av {total_pages[form_code]}"
+        )
         units = (body.get("_embedded") or {}).get("listedSchoolUnits", [])  # HAL drops empties
         if not isinstance(units, list):
             raise IngestFailed([InputError(page.url, None, "listedSchoolUnits", "inte en lista")])
@@ -397,18 +453,21 @@ def list_school_units(
                 continue
             schooling = {t.get("code") for t in unit["typeOfSchooling"] if isinstance(t, dict)}
             if unit.get("abroadSchool") is True:
-                _reject(rejected, "svenska skolor utomlands")
-            elif not schooling & set(TYPE_OF_SCHOOLING):
-                _reject(rejected, "skolenheter utan grundskola (t.ex. gymnasium, förskoleklass)")
+                left_out[unit["code"]] = "svenska skolor utomlands"
+            elif not schooling & wanted:
+                left_out[unit["code"]] = (
+                    "skolenheter utan grundskola (t.ex. gymnasium, förskoleklass)"
+                )
             elif unit["code"] not in codes:
                 codes.append(unit["code"])
-        page_no += 1
     errors.raise_if_any()
+    for reason in left_out.values():
+        _reject(rejected, reason)
     return codes, first_url
 
 
-def _school(http: HttpClient, base: str, code: str, kommun: str) -> School | str:
-    """One school unit with its figures, or the reason it is left out."""
+def _school(http: HttpClient, base: str, code: str, kommun: str) -> School:
+    """One school unit with its figures for each form of schooling it offers."""
     detail = http.get_json(f"{base}/school-units/{code}")
     assert detail is not None
     body = _body(detail)
@@ -436,32 +495,28 @@ def _school(http: HttpClient, base: str, code: str, kommun: str) -> School | str
             [InputError(url, None, "geographicalAreaCode", f"{area}, inte {kommun}")]
         )
     assert organizer is not None and corporation is not None and org_nr is not None
-    if organizer in NOT_A_DRIFTSFORM:
-        return f"skolor med {NOT_A_DRIFTSFORM[organizer]}"
+    warning = None
+    driftsform = DRIFTSFORM.get(organizer, Driftsform.OKAND)
     if organizer not in DRIFTSFORM:
-        raise IngestFailed(
-            [
-                InputError(
-                    url,
-                    None,
-                    "principalOrganizerType",
-                    f"okänd huvudmannatyp '{organizer}' (känner {', '.join(DRIFTSFORM)})",
-                )
-            ]
-        )
-    driftsform = DRIFTSFORM[organizer]
+        warning = f"skolor med okänd huvudmannatyp '{organizer}' (sparade, driftsform okänd)"
     company_form = str(body.get("companyForm") or "").lower()
     if driftsform == Driftsform.PRIVAT and any(f in company_form for f in IDEBUREN_COMPANY_FORMS):
         driftsform = Driftsform.IDEBUREN
 
     facts: dict[str, Any] = {"name": name, **_contact(body, url, errors)}
     facts |= _coordinates(body, url, errors)
-    figures = _statistics(http, base, code, errors)
-    figures |= _surveys(http, base, code, errors)
+    figures: dict[tuple[str, int], Figure] = {}
+    for form in _forms(body, url, errors):
+        figures |= _statistics(http, base, code, form, errors)
+        figures |= _surveys(http, base, code, form, errors)
     errors.raise_if_any()
-    pupils = [f for (i, _), f in figures.items() if i == "totalNumberOfPupils" and f.value]
-    if pupils:
-        facts["capacity"] = int(max(pupils, key=lambda f: f.year).value or 0)
+    latest = [
+        max((f for (i, _), f in figures.items() if i == name and f.value), key=lambda f: f.year)
+        for name in PUPILS
+        if any(i == name and f.value for (i, _), f in figures.items())
+    ]
+    if latest:  # every pupil of the unit, in grundskola and anpassad grundskola
+        facts["capacity"] = int(sum(f.value or 0 for f in latest))
     digits = org_nr.replace("-", "")
     return School(
         code=code,
@@ -474,7 +529,18 @@ def _school(http: HttpClient, base: str, code: str, kommun: str) -> School | str
         },
         figures=figures,
         where=url,
+        warning=warning,
     )
+
+
+def _forms(body: dict[str, Any], url: str, errors: Errors) -> list[Form]:
+    """The forms of schooling the unit offers that we read (gr, gran)."""
+    offered = body.get("typeOfSchooling")
+    if not isinstance(offered, list):
+        errors.add(url, None, "typeOfSchooling", "saknas")
+        return []
+    codes = {t.get("code") for t in offered if isinstance(t, dict)}
+    return [form for form in FORMS if form.code in codes]
 
 
 def _org_nr(value: str | None, url: str, errors: Errors) -> str | None:
@@ -541,84 +607,128 @@ def _str(value: Any) -> str | None:
 
 
 def _statistics(
-    http: HttpClient, base: str, code: str, errors: Errors
+    http: HttpClient, base: str, code: str, form: Form, errors: Errors
 ) -> dict[tuple[str, int], Figure]:
-    page = http.get_json(f"{base}/school-units/{code}/statistics/gr", missing_ok=True)
-    if page is None:  # a school without grundskola statistics (e.g. newly started)
+    url = f"{base}/school-units/{code}/statistics/{form.code}"
+    page = http.get_json(url, missing_ok=True)
+    if page is None:  # a school without statistics for this form (e.g. newly started)
         return {}
     body = _body(page)
     if body.get("schoolUnit") != code:
         errors.add(page.url, None, "schoolUnit", f"svaret gäller {body.get('schoolUnit')}")
         return {}
-    return _series(body, page.url, errors)
+    return _series(body, form.statistics, page.url, errors)
 
 
-def _national(http: HttpClient, base: str) -> dict[tuple[str, int], Figure]:
-    page = http.get_json(f"{base}/statistics/national-values/gr")
+def _national(http: HttpClient, base: str, form: Form) -> dict[tuple[str, int], Figure]:
+    """Sweden's values for one form: what that form's figures are compared with."""
+    page = http.get_json(f"{base}/statistics/national-values/{form.code}")
     assert page is not None
     errors = Errors()
-    figures = _series(_body(page), page.url, errors)
+    figures = _series(_body(page), form.statistics, page.url, errors)
     errors.raise_if_any()
     return figures
 
 
-def _series(body: dict[str, Any], url: str, errors: Errors) -> dict[tuple[str, int], Figure]:
+def _series(
+    body: dict[str, Any], fields: dict[str, str], url: str, errors: Errors
+) -> dict[tuple[str, int], Figure]:
     """statistics fields: lists of {value, valueType, timePeriod}, values with decimal comma."""
     out: dict[tuple[str, int], Figure] = {}
-    for name, indicator_id in STATISTICS.items():
+    for name, indicator_id in fields.items():
         entries = body.get(name)
         if entries is None:
             continue  # not reported for this school (e.g. no year 9)
         if not isinstance(entries, list):
             errors.add(url, None, name, "inte en lista")
             continue
-        unit = catalogue.indicators()[indicator_id]["unit"]
         for j, entry in enumerate(entries):
             where = f"{name}[{j}]"
-            if not isinstance(entry, dict) or entry.get("valueType") not in VALUE_TYPES:
-                shown = entry.get("valueType") if isinstance(entry, dict) else entry
-                errors.add(url, None, f"{where}.valueType", f"okänd typ: {shown!r}")
+            period = entry.get("timePeriod") if isinstance(entry, dict) else None
+            figure = _figure(entry, period, indicator_id, SOURCE, url, where, errors)
+            if figure is None:
                 continue
-            kind, period = entry["valueType"], entry.get("timePeriod")
-            if period is None and kind == "MISSING":
-                continue  # "no value, no period": nothing to store
-            year = _year_of(period)
-            if year is None:
-                errors.add(url, None, f"{where}.timePeriod", f"inte en period: {period!r}")
-                continue
-            value: float | None = None
-            status = ValueStatus.MISSING
-            if kind == "OMITTED_DUE_TO_BASED_ON_FEW_PUPILS":
-                status = ValueStatus.TOO_FEW
-            elif kind == "EXISTS":
-                value = _number(entry.get("value"))
-                if value is None:
-                    errors.add(url, None, f"{where}.value", f"inte ett tal: {entry.get('value')!r}")
-                    continue
-                if (why := out_of_range(indicator_id, unit, value)) is not None:
-                    errors.add(url, None, f"{where}.value", why)
-                    continue
-                status = ValueStatus.OK
-            if (indicator_id, year) in out:
+            if (indicator_id, figure.year) in out:
                 errors.add(url, None, f"{where}.timePeriod", f"{period} finns två gånger")
                 continue
-            out[(indicator_id, year)] = Figure(
-                indicator_id=indicator_id,
-                year=year,
-                period=str(period),
-                value=value,
-                status=status,
-                source=SOURCE,
-                source_ref=url,
-            )
+            out[(indicator_id, figure.year)] = figure
     return out
 
 
+def _figure(
+    entry: Any, period: Any, indicator_id: str, source: str, url: str, where: str, errors: Errors
+) -> Figure | None:
+    """One {value, valueType} entry as a figure; None when there is nothing to store."""
+    if not isinstance(entry, dict) or entry.get("valueType") not in VALUE_TYPES:
+        shown = entry.get("valueType") if isinstance(entry, dict) else entry
+        errors.add(url, None, f"{where}.valueType", f"okänd typ: {shown!r}")
+        return None
+    kind = entry["valueType"]
+    if period is None and kind == "MISSING":
+        return None  # "no value, no period": nothing to store
+    year = _year_of(period)
+    if year is None:
+        errors.add(url, None, f"{where}.timePeriod", f"inte en period: {period!r}")
+        return None
+    value: float | None = None
+    status = ValueStatus.MISSING
+    if kind == "OMITTED_DUE_TO_BASED_ON_FEW_PUPILS":
+        status = ValueStatus.TOO_FEW
+    elif kind == "EXISTS":
+        value = _number(entry.get("value"))
+        if value is None:
+            errors.add(url, None, f"{where}.value", f"inte ett tal: {entry.get('value')!r}")
+            return None
+        unit = catalogue.indicators()[indicator_id]["unit"]
+        if (why := out_of_range(indicator_id, unit, value)) is not None:
+            errors.add(url, None, f"{where}.value", why)
+            return None
+        status = ValueStatus.OK
+    return Figure(
+        indicator_id=indicator_id,
+        year=year,
+        period=str(period),
+        value=value,
+        status=status,
+        source=source,
+        source_ref=url,
+    )
+
+
+def _add_salsa(http: HttpClient, base: str, schools: list[School]) -> None:
+    """SALSA for every school in one request: the deviation of the merit rating from the
+    value modelled from the pupils' background. Schools not in the list have no SALSA (no
+    year 9, or too few pupils)."""
+    page = http.get_json(f"{base}/statistics/all-schools/salsa", missing_ok=True)
+    if page is None:
+        return
+    body = _body(page)
+    errors = Errors()
+    rows = body.get("compulsorySchoolUnitSalsaMetricList")
+    if not isinstance(rows, list):
+        errors.add(page.url, None, "compulsorySchoolUnitSalsaMetricList", "inte en lista")
+        errors.raise_if_any()
+    ours = {s.code: s for s in schools}
+    for j, row in enumerate(rows or []):
+        if not isinstance(row, dict) or row.get("schoolUnitCode") not in ours:
+            continue  # another kommun's school (or the null Skolverket sends for none)
+        where = f"compulsorySchoolUnitSalsaMetricList[{j}].{SALSA_FIELD}"
+        entry = row.get(SALSA_FIELD)
+        if entry is None:
+            continue
+        figure = _figure(
+            entry, body.get("timePeriod"), SALSA, SALSA_SOURCE, page.url, where, errors
+        )
+        if figure is not None:
+            ours[row["schoolUnitCode"]].figures[(SALSA, figure.year)] = figure
+    errors.raise_if_any()
+
+
 def _surveys(
-    http: HttpClient, base: str, code: str, errors: Errors
+    http: HttpClient, base: str, code: str, form: Form, errors: Errors
 ) -> dict[tuple[str, int], Figure]:
     out: dict[tuple[str, int], Figure] = {}
-    for survey, fields in SURVEYS.items():
+    for survey, fields in form.surveys.items():
         page = http.get_json(f"{base}/school-units/{code}/surveys/{survey}", missing_ok=True)
         if page is None:
             continue
@@ -710,7 +820,7 @@ def _survey(
                 period=semester,
                 value=None,
                 status=ValueStatus.TOO_FEW,  # "-": Skolverket withheld it
-                source=SOURCE,
+                source=SURVEY_SOURCE,
                 source_ref=url,
                 n_answers=n,
                 response_rate=rate,

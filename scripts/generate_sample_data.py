@@ -337,7 +337,7 @@ SURVEY_POPULATION = {
     "boende": 0.75,
     "foraldrar": 0.9,
     "vardnadshavare": 0.45,  # guardians of the surveyed year groups
-    "elever": 0.22,  # pupils in years 5 and 9
+    "elever": 0.22,  # pupils in years 5 and 8
 }
 
 SOS_SURVEY = "Socialstyrelsen, Vad tycker de äldre om äldreomsorgen?"
@@ -444,7 +444,7 @@ def _multilingual_staff(service_type: str, mean: float) -> IndicatorSpec:
 def _skolenkaten(
     slug: str, title_sv: str, title_en: str, question_sv: str, mean: float, respondents: str
 ) -> IndicatorSpec:
-    who_en = "guardians" if respondents == "vardnadshavare" else "pupils in years 5 and 9"
+    who_en = "guardians" if respondents == "vardnadshavare" else "pupils in years 5 and 8"
     return IndicatorSpec(
         id=slug,
         service_type="grundskola",

@@ -2,8 +2,10 @@
 Skolenkäten arrive as figures with provenance; re-runs change nothing; faults change nothing.
 
 Responses are Skolverket's own documented examples (tests/fixtures/skolverket/, see
-PROVENANCE.md), served by respx. Where a test needs a response that was not recorded for
-that school, it says so and derives it in code; the files are never changed.
+PROVENANCE.md), served by respx; `documented-shape_v4_*` files (anpassad grundskola, SALSA)
+are built to the shape the v4 OpenAPI documents, since no example of them was published.
+Where a test needs a response that was not recorded for that school, it says so and derives
+it in code; the files are never changed.
 """
 
 import copy
@@ -17,6 +19,7 @@ import respx
 from sqlmodel import Session, select
 
 from app.models import (
+    Indicator,
     IndicatorValue,
     Kommun,
     Organisation,
@@ -44,10 +47,20 @@ STATS = f"{DETAIL}/statistics/gr"
 CUSTODIANS = f"{DETAIL}/surveys/custodiansgr"
 PUPILS = f"{DETAIL}/surveys/pupilsgr"
 NATIONAL = f"{BASE}/statistics/national-values/gr"
+NATIONAL_GRAN = f"{BASE}/statistics/national-values/gran"
+STATS_GRAN = f"{DETAIL}/statistics/gran"
+CUSTODIANS_GRAN = f"{DETAIL}/surveys/custodiansgran"
+SALSA = f"{BASE}/statistics/all-schools/salsa"
+GR = {"code": "gr", "displayName": "Grundskolan", "schoolYears": [str(y) for y in range(1, 10)]}
+GRAN = {"code": "gran", "displayName": "Anpassade grundskolan", "schoolYears": ["1", "9"]}
 
 
 def recorded(name: str) -> dict:
     return json.loads((FIXTURES / f"v4_{name}.json").read_text(encoding="utf-8"))
+
+
+def documented(name: str) -> dict:
+    return json.loads((FIXTURES / f"documented-shape_v4_{name}.json").read_text(encoding="utf-8"))
 
 
 def only_page(listing: dict) -> dict:
@@ -84,7 +97,17 @@ def api():
             json=for_abisko(recorded(f"school-units_{ADOLF_FREDRIK}_surveys_pupilsgr"))
         )
         mock.get(DETAIL, name="detail").respond(json=recorded(f"school-units_{ABISKO}"))
+        mock.get(STATS_GRAN, name="stats_gran").respond(
+            json=documented(f"school-units_{ABISKO}_statistics_gran")
+        )
+        mock.get(CUSTODIANS_GRAN, name="custodians_gran").respond(
+            json=documented(f"school-units_{ABISKO}_surveys_custodiansgran")
+        )
         mock.get(NATIONAL, name="national").respond(json=recorded("statistics_national-values_gr"))
+        mock.get(NATIONAL_GRAN, name="national_gran").respond(
+            json=documented("statistics_national-values_gran")
+        )
+        mock.get(SALSA, name="salsa").respond(json=documented("statistics_all-schools_salsa"))
         mock.get(LIST, name="list").respond(json=only_page(recorded("school-units_page0_size20")))
         yield mock
 
@@ -228,6 +251,11 @@ def test_national_values_become_reference_values_for_sweden(settings, engine, ap
     ("organizer", "company_form", "driftsform"),
     [
         ("Kommunal", "Kommuner", "kommunal"),
+        # Public huvudmän other than a kommun: public provision, so kommunal (see DRIFTSFORM).
+        ("Region", "Regioner", "kommunal"),
+        ("Statlig", "Statliga myndigheter", "kommunal"),
+        ("Sameskolan", "Statliga myndigheter", "kommunal"),
+        ("Uppgift saknas", "Uppgift saknas", "okand"),
         ("Enskild", "Aktiebolag", "privat"),
         ("Fristående", "Aktiebolag", "privat"),
         ("Fristående", "Ideella föreningar", "ideburen"),
@@ -240,28 +268,25 @@ def test_principal_organizer_type_maps_to_driftsform(
     api.routes["detail"].respond(
         json=detail_with(principalOrganizerType=organizer, companyForm=company_form)
     )
-    run(settings)
+    result = run(settings)
     with Session(engine) as s:
         assert s.get(Organisation, school(s).organisation_id).driftsform == driftsform
+    assert result.rejected == {}  # every documented value is known
 
 
-def test_a_state_run_school_is_left_out_and_counted(settings, engine, api):
-    api.routes["detail"].respond(json=detail_with(principalOrganizerType="Statlig"))
-    result = run(settings)
-    assert result.rejected == {"skolor med statlig huvudman": 1}
-
-
-def test_an_unknown_principal_organizer_type_names_the_request_and_field(settings, engine, api):
-    before = database_snapshot(engine)
+def test_an_undocumented_organizer_type_stores_the_school_as_okand_and_counts_it(
+    settings, engine, api
+):
     api.routes["detail"].respond(json=detail_with(principalOrganizerType="Kooperativ"))
 
-    with pytest.raises(IngestFailed) as failure:
-        run(settings)
+    result = run(settings)
 
-    [error] = failure.value.errors
-    assert (error.where, error.field) == (DETAIL, "principalOrganizerType")
-    assert "Kooperativ" in error.message
-    assert database_snapshot(engine) == before
+    with Session(engine) as s:
+        assert s.get(Organisation, school(s).organisation_id).driftsform == "okand"
+        assert values(s, "certifiedTeachersQuota")[2025].value == 89.6  # figures still arrive
+    assert result.rejected == {
+        "skolor med okänd huvudmannatyp 'Kooperativ' (sparade, driftsform okänd)": 1
+    }
 
 
 def test_the_listing_keeps_the_kommuns_grundskolor_and_counts_the_rest(settings):
@@ -271,9 +296,32 @@ def test_the_listing_keeps_the_kommuns_grundskolor_and_counts_the_rest(settings)
         rejected: dict[str, int] = {}
         with skolverket_client(settings) as http:
             codes, _ = list_school_units(http, BASE, "0180", rejected, NoSteps())
-    # Stockholm (0180) on the first page: three schools with gr, one gymnasium.
+    # Stockholm (0180) on the first page: three schools with gr, one gymnasium. The page is
+    # served for both lists (gr and gran); each unit is kept or counted once.
     assert codes == ["44673074", ADOLF_FREDRIK, "41285467"]
     assert rejected == {"skolenheter utan grundskola (t.ex. gymnasium, förskoleklass)": 1}
+
+
+def test_the_listing_asks_for_grundskola_and_anpassad_grundskola(settings):
+    gr_page = only_page(recorded("school-units_page0_size20"))
+    gran_page = copy.deepcopy(gr_page)
+    [abisko] = [
+        u for u in gran_page["body"]["_embedded"]["listedSchoolUnits"] if u["code"] == ABISKO
+    ]
+    abisko["typeOfSchooling"] = [GRAN]  # served as a unit with anpassad grundskola only
+    gran_page["body"]["_embedded"]["listedSchoolUnits"] = [abisko]
+    del gr_page["body"]["_embedded"]["listedSchoolUnits"][3]
+
+    def page(request: httpx.Request) -> httpx.Response:
+        form = request.url.params["typeOfSchooling"]
+        return httpx.Response(200, json=gr_page if form == "gr" else gran_page)
+
+    with respx.mock as mock:
+        route = mock.get(LIST).mock(side_effect=page)
+        with skolverket_client(settings) as http:
+            codes, _ = list_school_units(http, BASE, "2584", {}, NoSteps())
+    assert codes == [ABISKO]
+    assert [c.request.url.params["typeOfSchooling"] for c in route.calls] == ["gr", "gran"]
 
 
 def test_the_listing_is_read_page_by_page_on_the_configured_server(settings):
@@ -293,7 +341,10 @@ def test_the_listing_is_read_page_by_page_on_the_configured_server(settings):
         with skolverket_client(settings) as http:
             codes, _ = list_school_units(http, BASE, "2584", {}, NoSteps())
     assert codes == [ABISKO]
-    assert [c.request.url.params["page"] for c in route.calls] == ["0", "1"]
+    asked = [
+        (c.request.url.params["typeOfSchooling"], c.request.url.params["page"]) for c in route.calls
+    ]
+    assert asked == [("gr", "0"), ("gr", "1"), ("gran", "0"), ("gran", "1")]
 
 
 def test_rerunning_changes_nothing(settings, engine, api):
@@ -332,14 +383,17 @@ def test_a_school_the_kommun_already_has_is_matched_and_only_its_gaps_are_filled
         assert len(s.exec(select(Provider)).all()) == 1
 
 
-def test_the_kommun_must_already_be_known(settings, engine, api):
+def test_a_kommun_not_yet_in_the_database_comes_from_the_shipped_list(settings, engine, api):
+    """Any of the 290 kommuner, in either order of sources: Skolverket first works too."""
     with Session(engine) as s:
         s.delete(s.get(Kommun, "2584"))
         s.commit()
 
-    [error] = _fails(settings)
+    run(settings)
 
-    assert "kommun 2584 finns inte i databasen" in error.message
+    with Session(engine) as s:
+        kommun = s.get(Kommun, "2584")
+        assert kommun is not None and (kommun.name, kommun.slug) == ("Kiruna", "kiruna")
 
 
 # --- faults: each stops the run, names the request, and changes nothing -------------------
@@ -462,7 +516,7 @@ def test_a_response_about_another_school_is_reported(settings, engine, api):
 
 
 def test_a_school_without_statistics_or_surveys_still_arrives(settings, engine, api):
-    for name in ("stats", "custodians", "pupils"):
+    for name in ("stats", "custodians", "pupils", "salsa"):
         api.routes[name].respond(404)
 
     run(settings)
@@ -486,3 +540,85 @@ def test_cli_runs_with_a_progress_bar_and_summarises(settings, engine, api, monk
     assert "Inläst: skolverket" in result.output and "Avvisade: 0" in result.output
     with Session(engine) as s:
         assert school(s).name == "Abisko skola"
+
+
+# --- anpassad grundskola, SALSA, Skolinspektionen -----------------------------------------
+
+
+def test_a_school_with_anpassad_grundskola_gets_figures_per_form(settings, engine, api):
+    api.routes["detail"].respond(json=detail_with(typeOfSchooling=[GR, GRAN]))
+
+    run(settings)
+
+    with Session(engine) as s:
+        gr = values(s, "certifiedTeachersQuota")
+        gran = values(s, "skolverket-gran-certifiedTeachersQuota")
+        assert gr[2025].value == 89.6 and gr[2024].source_ref == STATS
+        assert (gran[2024].value, gran[2024].source_ref) == (60.0, STATS_GRAN)
+        assert (gran[2023].value, gran[2023].status) == (None, "too_few")
+        guardians = values(s, "skolverket-gran-custodians.satisfactionAverage")[2024]
+        assert (guardians.value, guardians.n_answers) == (8.4, 12)
+        assert guardians.source == "Skolinspektionen, Skolenkäten"
+        assert school(s).capacity == 1110 + 10  # every pupil of the unit
+        refs = {
+            (r.indicator_id, r.year): r.value
+            for r in s.exec(select(ReferenceValue)).all()
+            if r.municipality_code == "0000"
+        }
+    # Each form is compared with its own national values.
+    assert refs[("certifiedTeachersQuota", 2024)] == 71.5
+    assert refs[("skolverket-gran-certifiedTeachersQuota", 2024)] == 52.3
+    assert refs[("skolverket-gran-studentsPerTeacherQuota", 2024)] == 3.9
+
+
+def test_a_school_with_only_anpassad_grundskola_is_kept(settings, engine, api):
+    api.routes["detail"].respond(json=detail_with(typeOfSchooling=[GRAN]))
+
+    result = run(settings)
+
+    with Session(engine) as s:
+        p = school(s)
+        assert (p.name, p.service_type_id, p.capacity) == ("Abisko skola", "grundskola", 10)
+        assert values(s, "certifiedTeachersQuota") == {}  # no gr figures, none asked for
+        assert values(s, "skolverket-gran-studentsPerTeacherQuota")[2024].value == 3.2
+    assert not api.routes["stats"].called
+    assert result.rejected == {}
+
+
+def test_salsa_fills_the_salsa_indicator_for_the_kommuns_schools(settings, engine, api):
+    run(settings)
+    with Session(engine) as s:
+        salsa = values(s, "skolverket-salsa-meritvarde-avvikelse")
+        assert (salsa[2023].value, salsa[2023].period, salsa[2023].source) == (
+            -4.0,
+            "2022/23",
+            "Skolverket, SALSA",
+        )
+        assert salsa[2023].source_ref == SALSA
+        # Adolf Fredrik (another kommun) is in the list too, and is not stored.
+        assert len(s.exec(select(Provider)).all()) == 1
+
+
+def test_skolenkaten_is_credited_to_skolinspektionen_for_pupils_in_years_5_and_8(
+    settings, engine, api
+):
+    run(settings)
+    with Session(engine) as s:
+        assert values(s, "pupilsgr.securityAverage")[2024].source == (
+            "Skolinspektionen, Skolenkäten"
+        )
+        assert values(s, "certifiedTeachersQuota")[2025].source == "Skolverket"
+        indicator = s.get(Indicator, "pupilsgr.securityAverage")
+        assert "years 5 and 8" in indicator.description_en
+
+
+def test_a_status_of_200_ok_is_accepted_and_another_status_is_reported(settings, engine, api):
+    detail = detail_with()
+    detail["status"] = "200 OK"
+    api.routes["detail"].respond(json=detail)
+    run(settings)
+
+    detail["status"], detail["message"] = "500 INTERNAL_SERVER_ERROR", "Något gick fel"
+    api.routes["detail"].respond(json=detail)
+    [error] = _fails(settings)
+    assert (error.where, error.field) == (DETAIL, "status")
