@@ -2,7 +2,8 @@
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -10,6 +11,9 @@ from sqlmodel import Session, col, select
 from app.models import IngestRun, Provider
 
 CACHE_SECONDS = 30.0
+# A run in any of these statuses has its data committed (ingest.runs): the source was
+# fetched successfully then, whether or not the search index has caught up.
+FETCHED = ("ok", "index_pending", "index_failed")
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,8 @@ class DataSet:
     # anything cached from the data (pages, later) is stale.
     version: int | None
     sample: bool  # any fictional sample provider loaded (drives the banner)
+    # ingest_run.source -> start (UTC) of its latest run with committed data
+    fetched: dict[str, datetime] = field(default_factory=dict)
 
 
 def read_dataset(session: Session) -> DataSet:
@@ -25,7 +31,18 @@ def read_dataset(session: Session) -> DataSet:
     sample = session.exec(
         select(col(Provider.id)).where(Provider.origin == "sample").limit(1)
     ).first()
-    return DataSet(version=version, sample=sample is not None)
+    latest = session.exec(
+        select(IngestRun.source, func.max(IngestRun.started_at))
+        .where(col(IngestRun.status).in_(FETCHED))
+        .group_by(IngestRun.source)
+    ).all()
+    fetched = {source: _utc(at) for source, at in latest if at is not None}
+    return DataSet(version=version, sample=sample is not None, fetched=fetched)
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives back the stored UTC time without its zone."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 class DataSetCache:

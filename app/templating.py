@@ -1,17 +1,21 @@
 """The Jinja2 environment: autoescaped, gettext-aware, with the helpers every page uses."""
 
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from app import i18n, labels
-from app.dataset import DataSetCache
+from app import formatting, i18n, labels
+from app.dataset import DataSet, DataSetCache
+from app.freshness import freshness
 from app.web.basket import read_basket
 from app.web.trend_chart import trend_chart
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+SWEDEN = ZoneInfo("Europe/Stockholm")  # the day a Swedish reader would call it
 
 
 def make_environment() -> Environment:
@@ -44,8 +48,20 @@ class Templates:
         # page outside any route has none and shows what the last page knew.
         dataset = self.dataset.get(getattr(request.state, "session", None))
         context.setdefault("sample_data", bool(dataset and dataset.sample))
+        context.setdefault("source_freshness", _fetched(dataset))
         context.setdefault("basket", read_basket(request))
         html = self.env.get_template(name).render(
             request=request, lang=lang, path=request.url.path, **context
         )
         return HTMLResponse(html, status_code=status_code)
+
+
+def _fetched(dataset: DataSet | None) -> list[tuple[str, str, bool]]:
+    """(source, day it was last fetched, stale) for the footer: sources fetched at least once."""
+    if dataset is None:
+        return []
+    return [
+        (f.label, formatting.day(f.fetched.astimezone(SWEDEN).date()), f.stale)
+        for f in freshness(dataset.fetched, date.today())
+        if f.fetched is not None
+    ]

@@ -1,6 +1,7 @@
 """`python -m ingest ...`: load data into SQL and the search index."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,7 @@ from app.settings import Settings, get_settings
 from ingest.failures import REPAIR, explain, search_reason
 from ingest.http import HttpClient, RetryPolicy
 from ingest.kommun_files import Kind
+from ingest.kommuner import kommuner
 from ingest.lock import Holder
 from ingest.runs import RunResult, exclusive, run_job
 from ingest.sample import read_sample
@@ -102,7 +104,13 @@ def _waiting(holder: Holder | None) -> None:
 
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Validera och räkna, men skriv inget.")]
 Reindex = Annotated[bool, typer.Option(help="Bygg om sökindexet efteråt")]
-Kommun = Annotated[str, typer.Option("--kommun", help="Kommunkod, fyra siffror (t.ex. 0160)")]
+Kommun = Annotated[
+    str,
+    typer.Option(
+        "--kommun",
+        help="Kommunkod, fyra siffror (t.ex. 0160), flera med komma (0160,0180) eller all",
+    ),
+]
 # Tests replace this to retry without sleeping; None means the default policy.
 RETRY_POLICY: RetryPolicy | None = None
 
@@ -128,6 +136,7 @@ def sample(
 
 @cli.command(cls=_Exclusive)
 def kolada(
+    ctx: typer.Context,
     kommun: Kommun,
     from_date: Annotated[
         datetime | None,
@@ -147,43 +156,53 @@ def kolada(
     """Units, unit values and the kommun's and Sweden's values from Kolada (Källa: Kolada)."""
     from ingest.kolada import ingest_kolada
 
-    code = _kommun_code(kommun)
+    codes = _kommun_codes(kommun)
+    year_list = _years(years)
     settings = get_settings()
-    with _progress(bar=True) as progress, HttpClient(settings, policy=RETRY_POLICY) as http:
-        result = ingest_kolada(
-            settings,
-            code,
-            years=_years(years),
-            from_date=from_date.date() if from_date else None,
-            dry_run=dry_run,
-            reindex=reindex,
-            http=http,
-            steps=_Bar(progress),
-        )
-    console.print("Källa: Kolada")
-    _finish(result)
+
+    def one(code: str) -> RunResult:
+        with _progress(bar=True) as progress, HttpClient(settings, policy=RETRY_POLICY) as http:
+            result = ingest_kolada(
+                settings,
+                code,
+                years=year_list,
+                from_date=from_date.date() if from_date else None,
+                dry_run=dry_run,
+                reindex=reindex,
+                http=http,
+                steps=_Bar(progress),
+            )
+        console.print("Källa: Kolada")
+        return result
+
+    _each_kommun(ctx, codes, one)
 
 
 @cli.command(cls=_Exclusive)
-def skolverket(kommun: Kommun, dry_run: DryRun = False, reindex: Reindex = True) -> None:
+def skolverket(
+    ctx: typer.Context, kommun: Kommun, dry_run: DryRun = False, reindex: Reindex = True
+) -> None:
     """The kommun's grundskolor, their statistics and Skolenkäten from Skolverket."""
     from ingest.skolverket import ingest_skolverket, skolverket_client
 
-    code = _kommun_code(kommun)
+    codes = _kommun_codes(kommun)
     settings = get_settings()
-    with (
-        _progress(bar=True) as progress,
-        skolverket_client(settings, policy=RETRY_POLICY) as http,
-    ):
-        result = ingest_skolverket(
-            settings,
-            code,
-            dry_run=dry_run,
-            reindex=reindex,
-            http=http,
-            steps=_Bar(progress),
-        )
-    _finish(result)
+
+    def one(code: str) -> RunResult:
+        with (
+            _progress(bar=True) as progress,
+            skolverket_client(settings, policy=RETRY_POLICY) as http,
+        ):
+            return ingest_skolverket(
+                settings,
+                code,
+                dry_run=dry_run,
+                reindex=reindex,
+                http=http,
+                steps=_Bar(progress),
+            )
+
+    _each_kommun(ctx, codes, one)
 
 
 @cli.command("file", cls=_Exclusive)
@@ -220,10 +239,59 @@ class _Bar:
             self.progress.advance(self.task, n)
 
 
-def _kommun_code(value: str) -> str:
-    if not re.fullmatch(r"\d{4}", value):
-        raise typer.BadParameter("fyra siffror, t.ex. 0160", param_hint="--kommun")
-    return value
+def _kommun_codes(value: str) -> list[str]:
+    """`all` (every kommun in data/kommuner.csv), or one code, or codes separated by commas."""
+    if value.strip().lower() == "all":
+        return list(kommuner())
+    codes = [c.strip() for c in value.split(",")]
+    if not all(re.fullmatch(r"\d{4}", c) for c in codes):
+        raise typer.BadParameter(
+            "fyra siffror (t.ex. 0160), flera med komma (0160,0180) eller all",
+            param_hint="--kommun",
+        )
+    return list(dict.fromkeys(codes))
+
+
+def _each_kommun(ctx: typer.Context, codes: list[str], run: Callable[[str], RunResult]) -> None:
+    """One kommun: its run as before. Several: each its own run (own transaction; the
+    command holds the run lock throughout, so nothing interleaves), a failure reported in
+    one line without undoing the others, then a table of how each went; exit 1 if any failed.
+    """
+    if len(codes) == 1:
+        _finish(run(codes[0]))
+        return
+    debug = ctx.find_root().params.get("debug", False)
+    settings = _settings()
+    outcomes: dict[str, str] = {}
+    for n, code in enumerate(codes, 1):
+        name = kommuner().get(code, {}).get("name", "okänd kommunkod")
+        console.rule(f"{code} {escape(name)} ({n}/{len(codes)})")
+        try:
+            result = run(code)
+        except Exception as exc:
+            if debug:
+                raise
+            console.print(f"[bold red]Fel:[/] {escape(explain(exc, settings))}", soft_wrap=True)
+            outcomes[code] = "fel"
+            continue
+        try:
+            _finish(result)
+        except typer.Exit:  # stored, but the index was not rebuilt: said by _finish
+            outcomes[code] = "fel (sökindexet)"
+        else:
+            outcomes[code] = "ok"
+    table = Table(title="Kommuner")
+    table.add_column("kommun")
+    table.add_column("resultat")
+    for code, outcome in outcomes.items():
+        name = kommuner().get(code, {}).get("name", "")
+        style = "" if outcome == "ok" else "[bold red]"
+        table.add_row(f"{code} {escape(name)}", f"{style}{outcome}")
+    console.print(table)
+    failed = sum(outcome != "ok" for outcome in outcomes.values())
+    console.print(f"{len(codes) - failed} av {len(codes)} kommuner klara, {failed} med fel.")
+    if failed:
+        raise typer.Exit(code=1)
 
 
 def _years(value: str | None) -> list[int] | None:

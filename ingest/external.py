@@ -15,11 +15,11 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
-from app.models import Indicator, Kommun, Provider, ProviderSourceId, ServiceType
+from app.models import Indicator, Provider, ProviderSourceId, ServiceType
 from app.models.vocab import Unit, ValueStatus
 from app.search.text import fold
 from ingest import catalogue
-from ingest.errors import IngestFailed, InputError
+from ingest.errors import InputError
 from ingest.writer import Writer
 
 
@@ -156,23 +156,6 @@ class Units:
             slug, n = f"{base}-{n}", n + 1
         self._slugs.add(slug)
         return slug
-
-
-def require_kommun(session: Session, code: str, where: str) -> Kommun:
-    kommun = session.get(Kommun, code)
-    if kommun is None:
-        raise IngestFailed(
-            [
-                InputError(
-                    where,
-                    None,
-                    None,
-                    f"kommun {code} finns inte i databasen; läs in den först "
-                    f"(t.ex. python -m ingest kolada --kommun {code})",
-                )
-            ]
-        )
-    return kommun
 
 
 def ensure_definitions(

@@ -42,9 +42,9 @@ from ingest.external import (
     ensure_definitions,
     merge_figure,
     out_of_range,
-    slugify,
 )
 from ingest.http import Fetched, Gone, HttpClient, same_origin, says_retired
+from ingest.kommuner import ensure_kommun
 from ingest.runs import RunResult, run_job
 from ingest.validate import Errors
 from ingest.writer import Writer
@@ -264,14 +264,7 @@ def write_kolada(session: Session, data: KoladaData, today: date) -> Writer:
     w = Writer(session)
     for reason, n in data.rejected.items():
         w.reject(reason, n)
-    kommun = session.get(Kommun, data.kommun)
-    if kommun is None:
-        [kommun] = w.sync(
-            Kommun,
-            ["code"],
-            [{"code": data.kommun, "name": data.kommun_title, "slug": slugify(data.kommun_title)}],
-            existing=[],
-        ).values()
+    kommun = ensure_kommun(session, data.kommun)
     overrides = {
         k: {"title_sv": m.title, "description_sv": m.description} for k, m in data.kpis.items()
     }
