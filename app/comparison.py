@@ -20,7 +20,14 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from app.figures import Figure, Reference, figures_for, section_title, source_kind_label
+from app.figures import (
+    Figure,
+    Reference,
+    figures_for,
+    section_title,
+    source_kind_label,
+    still_published,
+)
 from app.formatting import unit_label
 from app.i18n import current_lang
 from app.i18n import gettext as _
@@ -28,7 +35,7 @@ from app.labels import direction_text, driftsform_label
 from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
 from app.models.vocab import Direction, Section, SourceKind
 from app.providers import indicators_for
-from app.statistics import Method, Outcome, judge, method_for
+from app.statistics import Method, Outcome, Problem, judge, method_for
 from app.web.basket import MAX_ITEMS
 
 MIN_ITEMS = 2
@@ -85,11 +92,13 @@ class NoMark(StrEnum):
     """Why a row has no best mark."""
 
     NOT_RANKED = "not_ranked"  # direction none: a fact, not a quality
+    DISCONTINUED = "discontinued"  # no longer published: the values are history
     TOO_FEW_VALUES = "too_few_values"  # fewer than two providers have a value
     ALL_EQUAL = "all_equal"
     TOO_CLOSE = "too_close"  # survey figures that few answers cannot tell apart
     SMALL_DIFFERENCE = "small_difference"  # figures without answers within the tolerance
-    NOT_COMPARABLE = "not_comparable"  # other years, or a survey figure without its answers
+    ANSWERS_UNKNOWN = "answers_unknown"  # a survey figure whose number of answers is unknown
+    NOT_COMPARABLE = "not_comparable"  # other years
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,8 @@ def best_marks(figures: Sequence[Figure]) -> Marks:
     indicator = figures[0].indicator
     if indicator.direction not in (Direction.HIGHER, Direction.LOWER):
         return Marks(none, NoMark.NOT_RANKED)
+    if not still_published(indicator):
+        return Marks(none, NoMark.DISCONTINUED)
     shown = [(i, f.value) for i, f in enumerate(figures) if f.value is not None]
     if len(shown) < MIN_ITEMS:
         return Marks(none, NoMark.TOO_FEW_VALUES)
@@ -120,7 +131,10 @@ def best_marks(figures: Sequence[Figure]) -> Marks:
         return Marks(none, NoMark.ALL_EQUAL)
     winners = [i for i, v in shown if v == top]
     others = [i for i, v in shown if v != top]
-    outcomes = {judge(figures[w], figures[o]).outcome for w in winners for o in others}
+    judgements = [judge(figures[w], figures[o]) for w in winners for o in others]
+    outcomes = {j.outcome for j in judgements}
+    if any(j.problem == Problem.NO_ANSWER_COUNT for j in judgements):
+        return Marks(none, NoMark.ANSWERS_UNKNOWN)
     if Outcome.NOT_COMPARABLE in outcomes:
         return Marks(none, NoMark.NOT_COMPARABLE)
     if Outcome.SIMILAR in outcomes:
@@ -135,11 +149,15 @@ def no_mark_text(reason: NoMark | None) -> str:
         return _("Ingen markering: skillnaden är för liten för att säga säkert med så få svar.")
     if reason == NoMark.SMALL_DIFFERENCE:
         return _("Ingen markering: skillnaden är för liten för att räknas som tydlig.")
-    if reason == NoMark.NOT_COMPARABLE:
+    if reason == NoMark.ANSWERS_UNKNOWN:
         return _(
-            "Ingen markering: värdena gäller olika år eller saknar antal svar, "
-            "så de går inte att jämföra säkert."
+            "Ingen markering: antalet svar är okänt, så det kan inte avgöras om skillnaden "
+            "är tydlig."
         )
+    if reason == NoMark.NOT_COMPARABLE:
+        return _("Ingen markering: värdena gäller olika år, så de går inte att jämföra säkert.")
+    if reason == NoMark.DISCONTINUED:
+        return _("Måttet publiceras inte längre. Värdena är historik och jämförs inte.")
     if reason == NoMark.ALL_EQUAL:
         return _("Ingen markering: alla har samma värde.")
     return ""
@@ -280,7 +298,13 @@ def _row(ind: Indicator, figures: list[Figure], kommun_names: list[str] | None) 
         details = []
         if f.period and f.period != period:
             details.append(_("gäller {period}").format(period=f.period))
-        if survey and f.current and f.current.n_answers is not None:
+        if f.discontinued and f.history_text:
+            details.append(
+                _("senast {period}: {value}").format(period=f.period, value=f.history_text)
+            )
+        elif f.answers_unknown:
+            details.append(_("antal svar okänt"))
+        elif survey and f.current and f.current.n_answers is not None:
             details.append(f.answer_count)
         if kommun_names is not None:
             details.append(_reference_text(f.kommun, kommun_names[i], period))

@@ -17,6 +17,7 @@ from app.i18n import gettext as _
 from app.i18n import ngettext
 from app.models import Indicator, IndicatorValue, Kommun, Level, Provider, ReferenceValue
 from app.models.vocab import Direction, Section, SourceKind, ValueStatus
+from app.statistics import answer_count_unknown
 
 COUNTRY = "0000"
 OLD_AFTER_YEARS = 2
@@ -39,6 +40,12 @@ def source_kind_label(kind: str) -> str:
         SourceKind.SURVEY: _("Enkät"),
         SourceKind.PROVIDER: _("Utförarens egen uppgift"),
     }[SourceKind(kind)]
+
+
+def still_published(indicator: Indicator) -> bool:
+    """False for a measure its source no longer publishes (Indicator.discontinued_after):
+    its values are history, never a current figure to sort, rank or judge by."""
+    return indicator.discontinued_after is None
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,9 @@ class Verdict:
 @dataclass(frozen=True)
 class Figure:
     indicator: Indicator
-    current: IndicatorValue | None  # the latest period with a value or a suppression
+    # The latest period with a value or a suppression; for a discontinued measure the last
+    # one published, shown as history only (see `discontinued`).
+    current: IndicatorValue | None
     kommun: Reference | None = None
     country: Reference | None = None
     verdict: Verdict | None = None
@@ -81,16 +90,24 @@ class Figure:
         return self.current.status if self.current else ValueStatus.MISSING.value
 
     @property
+    def discontinued(self) -> bool:
+        return not still_published(self.indicator)
+
+    @property
     def shown(self) -> bool:
-        return self.status == ValueStatus.OK
+        """A current value to show as the provider's figure (not for a discontinued measure)."""
+        return self.status == ValueStatus.OK and not self.discontinued
 
     @property
     def value(self) -> float | None:
+        """The current value: the one every card, sort, mark, verdict and ranking reads."""
         return self.current.value if self.shown and self.current else None
 
     @property
     def text(self) -> str:
         """The value with its unit, or the reason there is none. Never blank."""
+        if self.discontinued:
+            return _("Publiceras inte längre")
         if self.shown and self.value is not None:
             return with_unit(self.value, self.indicator.unit, self.indicator.decimals)
         if self.status == ValueStatus.TOO_FEW:
@@ -98,7 +115,26 @@ class Figure:
         return _("Uppgift saknas")
 
     @property
+    def history_text(self) -> str:
+        """A discontinued measure's last published value ('' when there is none)."""
+        if not self.current or self.current.status != ValueStatus.OK:
+            return ""
+        if self.current.value is None:
+            return ""
+        return with_unit(self.current.value, self.indicator.unit, self.indicator.decimals)
+
+    @property
+    def discontinued_note(self) -> str:
+        if not self.discontinued:
+            return ""
+        return _("Måttet publiceras inte längre (senast {year}).").format(
+            year=self.indicator.discontinued_after
+        )
+
+    @property
     def why_not_shown(self) -> str:
+        if self.discontinued:
+            return self.discontinued_note
         if self.status == ValueStatus.TOO_FEW:
             # The number of answers is shown beside this (Figure.answers); no need to repeat it.
             if self.indicator.min_n:
@@ -116,7 +152,12 @@ class Figure:
 
     @property
     def is_old(self) -> bool:
-        return bool(self.current) and self.current.year < self.today.year - OLD_AFTER_YEARS
+        # A discontinued measure says so itself (discontinued_note): no "äldre uppgift" too.
+        return (
+            bool(self.current)
+            and not self.discontinued
+            and self.current.year < self.today.year - OLD_AFTER_YEARS
+        )
 
     @property
     def provenance(self) -> str:
@@ -139,8 +180,16 @@ class Figure:
         return ngettext("{n} svar", "{n} svar", n).format(n=n)
 
     @property
+    def answers_unknown(self) -> bool:
+        """A survey figure whose number of answers the source did not give (Kolada's
+        elderly-care survey): no verdict rests on it (app.statistics), and the page says so."""
+        return answer_count_unknown(self)
+
+    @property
     def answers(self) -> str:
         """Number of answers and response rate, for survey figures."""
+        if self.answers_unknown:
+            return _("Antal svar okänt")
         text = self.answer_count
         if not text:
             return ""
@@ -229,7 +278,9 @@ def figures_for(
                     kommun_names.get(p.kommun_code, p.kommun_code),
                 ),
                 country=_reference(refs.get((ind.id, COUNTRY), []), year, ind, _("Sverige")),
-                verdict=_verdict(current, ind, levels.get((p.kommun_code, ind.id))),
+                verdict=_verdict(current, ind, levels.get((p.kommun_code, ind.id)))
+                if still_published(ind)
+                else None,
                 trend=[Point(v.year, v.period, v.value, v.status) for v in rows],
                 today=today,
             )

@@ -24,7 +24,7 @@ from typing import Protocol
 from sqlmodel import Session
 
 from app.coverage import Place, serving
-from app.figures import Figure, figures_for
+from app.figures import Figure, figures_for, still_published
 from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
 from app.models.vocab import Direction
 from app.providers import kommun_providers, organisations_of
@@ -68,12 +68,13 @@ class PriorityForm:
 
     @classmethod
     def from_query(cls, params: "QueryLike", indicators: Sequence[Indicator]) -> "PriorityForm":
-        """From a request's query parameters; unknown indicators and weights are dropped."""
+        """From a request's query parameters; unknown indicators and weights are dropped, and
+        so are measures no longer published (an old link's; nothing current to rank by)."""
         get = params.get
         picked = {m.strip() for m in params.getlist("m")}
         chosen = {}
         for ind in indicators:  # page order, whatever order the URL had
-            if ind.id in picked:
+            if ind.id in picked and still_published(ind):
                 raw = (get(f"vikt-{ind.id}") or "").strip()
                 weight = int(raw) if raw.isdigit() and int(raw) in WEIGHTS else DEFAULT_WEIGHT
                 chosen[ind.id] = weight

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from app.figures import Figure, figures_for, section_title
+from app.figures import Figure, figures_for, section_title, still_published
 from app.models import Area, Indicator, Kommun, Organisation, Provider, ProviderArea, ServiceType
 from app.models.vocab import Direction, Section
 from app.search.text import swedish_sort_key
@@ -41,8 +41,9 @@ def indicators_for(session: Session, service_type_id: str) -> list[Indicator]:
 
 
 def key_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
-    """The 2–3 figures shown on result cards, in their set order."""
-    return sorted((i for i in indicators if i.key_rank), key=lambda i: i.key_rank or 0)
+    """The 2–3 figures shown on result cards, in their set order (never a discontinued one)."""
+    keys = (i for i in indicators if i.key_rank and still_published(i))
+    return sorted(keys, key=lambda i: i.key_rank or 0)
 
 
 def areas_of(session: Session, provider_ids: Sequence[int]) -> dict[int, list[Area]]:
@@ -103,11 +104,11 @@ def providers_by_slugs(session: Session, slugs: Sequence[str]) -> list[Provider]
 
 def ranked_indicators(session: Session, service_type_id: str) -> list[Indicator]:
     """The indicators where higher or lower is better, in page order: those a verdict or a
-    ranking can use. Facts (direction none) are left out."""
+    ranking can use. Facts (direction none) and measures no longer published are left out."""
     return [
         i
         for i in indicators_for(session, service_type_id)
-        if i.direction in (Direction.HIGHER, Direction.LOWER)
+        if i.direction in (Direction.HIGHER, Direction.LOWER) and still_published(i)
     ]
 
 

@@ -40,6 +40,9 @@ class Line:
 
     @property
     def label(self) -> str:
+        if self.judgement.problem == Problem.NO_ANSWER_COUNT:
+            # Comparable in kind, but how sure each figure is cannot be known without n.
+            return _("Kan inte avgöras")
         return outcome_label(self.judgement.outcome)
 
     @property
@@ -208,9 +211,11 @@ def _side_text(problem: Problem, ind: Indicator, figure: Figure, who: str) -> st
             )
         return _("För få svar hos {who}.").format(who=who)
     if problem == Problem.NO_ANSWER_COUNT:
-        return _("Antalet svar saknas hos {who}, så vi kan inte säga hur säker siffran är.").format(
-            who=who
-        )
+        return _(
+            "Antalet svar är okänt hos {who}, så det kan inte avgöras om skillnaden är tydlig."
+        ).format(who=who)
+    if problem == Problem.DISCONTINUED:
+        return _("Måttet publiceras inte längre.")
     return _("Uppgift saknas hos {who}.").format(who=who)
 
 

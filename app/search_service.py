@@ -23,7 +23,7 @@ from app.coverage import (
     resolve_place,
     serving,
 )
-from app.figures import Figure, figures_for
+from app.figures import Figure, figures_for, still_published
 from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
 from app.models.vocab import Direction
 from app.providers import areas_of
@@ -165,8 +165,13 @@ def kommun_areas(session: Session, kommun: Kommun) -> list[Area]:
 
 
 def sortable_indicators(indicators: Sequence[Indicator]) -> list[Indicator]:
-    """The indicators it makes sense to order by: those where more (or less) is better."""
-    return [i for i in indicators if i.direction in (Direction.HIGHER, Direction.LOWER)]
+    """The indicators it makes sense to order by: those where more (or less) is better, and
+    still published (a discontinued measure's last value is history, not a current figure)."""
+    return [
+        i
+        for i in indicators
+        if i.direction in (Direction.HIGHER, Direction.LOWER) and still_published(i)
+    ]
 
 
 def best_first(indicator: Indicator) -> str:

@@ -12,9 +12,14 @@ and is applied in the same way to every provider, whoever runs it:
   the values must differ by more than a tolerance, RELATIVE_TOLERANCE of the larger value
   and never less than one step in the last decimal shown.
 
-Before any of that: no verdict without a value on both sides, below the indicator's minimum
-number of answers, for a survey figure without its number of answers, or for figures
-from years more than MAX_YEARS_APART apart. Values are compared as shown (rounded to the
+Before any of that: no verdict without a value on both sides, for a measure no longer
+published (its values are history), below the indicator's minimum number of answers, for
+figures from years more than MAX_YEARS_APART apart, and never for a survey figure whose
+number of answers is unknown (Kolada gives none per unit for the elderly-care survey):
+"kan inte avgöras", however large the gap. Without n the interval could be as wide as that
+of a handful of answers, and there a gap of 40 percentage points can still be chance
+(UNKNOWN_N_EXAMPLE, worked on "Om siffrorna"); guessing an n would claim a certainty the
+source does not give. Values are compared as shown (rounded to the
 indicator's decimals). The "Om siffrorna" page explains all this in plain Swedish and its
 worked examples are computed here.
 """
@@ -34,6 +39,9 @@ INDEX_SD = 2.5  # assumed spread of single answers on a 0–10 index: a cautious
 INDEX_MIN, INDEX_MAX = 0.0, 10.0
 RELATIVE_TOLERANCE = 0.10  # figures without answer counts must differ by more than 10 %
 MAX_YEARS_APART = 1  # 2023 against 2024 is a fair comparison; 2022 against 2024 is not
+# Why unknown n gives no verdict: two shares 40 points apart that five answers each could
+# give (4 of 5 and 2 of 5) have overlapping intervals.
+UNKNOWN_N_EXAMPLE = (80.0, 40.0, 5)
 
 
 @dataclass(frozen=True)
@@ -114,9 +122,10 @@ class Problem(StrEnum):
     """Why a figure, or a pair, cannot be compared."""
 
     NOT_RANKED = "not_ranked"  # direction none: a fact, not a quality
+    DISCONTINUED = "discontinued"  # the source no longer publishes the measure: history only
     MISSING = "missing"  # no value reported
     TOO_FEW = "too_few"  # fewer answers than the indicator's minimum
-    NO_ANSWER_COUNT = "no_answer_count"  # a survey figure without its number of answers
+    NO_ANSWER_COUNT = "no_answer_count"  # a survey figure whose number of answers is unknown
     PERIODS_APART = "periods_apart"  # more than MAX_YEARS_APART between the two years
 
 
@@ -143,11 +152,24 @@ def method_for(unit: str, source_kind: str) -> Method:
     return Method.TOLERANCE
 
 
+def answer_count_unknown(figure: "Figure") -> bool:
+    """A shown survey figure that a verdict would need n for (a share or an index), without n."""
+    ind = figure.indicator
+    return (
+        method_for(ind.unit, ind.source_kind) != Method.TOLERANCE
+        and figure.value is not None
+        and figure.current is not None
+        and figure.current.n_answers is None
+    )
+
+
 def figure_problem(figure: "Figure") -> Problem | None:
     """Why this figure cannot take part in any verdict, or None when it can."""
     ind = figure.indicator
     if ind.direction not in (Direction.HIGHER, Direction.LOWER):
         return Problem.NOT_RANKED
+    if figure.discontinued:
+        return Problem.DISCONTINUED
     current = figure.current
     if figure.status == ValueStatus.TOO_FEW:
         return Problem.TOO_FEW
@@ -156,7 +178,7 @@ def figure_problem(figure: "Figure") -> Problem | None:
     n = current.n_answers
     if ind.min_n and n is not None and n < ind.min_n:
         return Problem.TOO_FEW  # a source that forgot to suppress: we suppress
-    if method_for(ind.unit, ind.source_kind) != Method.TOLERANCE and not n:
+    if method_for(ind.unit, ind.source_kind) != Method.TOLERANCE and not n:  # unknown (or 0)
         return Problem.NO_ANSWER_COUNT
     return None
 

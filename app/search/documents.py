@@ -162,6 +162,8 @@ def _latest_figures_by_provider(
             col(Indicator.service_type_id) == Provider.service_type_id,
             col(IndicatorValue.status) == ValueStatus.OK,
             col(IndicatorValue.value).is_not(None),
+            # A discontinued measure's last value is history: nothing to sort by.
+            col(Indicator.discontinued_after).is_(None),
         )
     )
     figures: defaultdict[int | None, dict[str, tuple[float, int]]] = defaultdict(dict)

@@ -3,25 +3,29 @@ in plain words. The worked examples are computed here with the rules the pages u
 (app.statistics, app.priorities), so the page cannot drift from the code."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from app.deps import SessionDep, TemplatesDep
-from app.figures import OLD_AFTER_YEARS
+from app.figures import OLD_AFTER_YEARS, Figure
 from app.formatting import number, value_range, with_unit
 from app.i18n import current_lang
-from app.models import Indicator, ServiceType
-from app.models.vocab import SourceKind, Unit
+from app.models import Indicator, IndicatorValue, ServiceType
+from app.models.vocab import Direction, SourceKind, Unit, ValueStatus
 from app.priorities import scale, whole
 from app.statistics import (
     INDEX_SD,
     MAX_YEARS_APART,
     RELATIVE_TOLERANCE,
+    UNKNOWN_N_EXAMPLE,
     Interval,
+    Judgement,
     beyond_tolerance,
     index_interval,
+    judge,
     tolerance,
     wilson,
 )
@@ -91,6 +95,51 @@ def tolerance_examples() -> list[ToleranceExample]:
     ]
 
 
+@dataclass(frozen=True)
+class UnknownNExample:
+    """Two survey shares without their number of answers: what the rule decides, and the
+    intervals they would have if only `n_if` people had answered each."""
+
+    example: IntervalExample  # the shares with n_if answers each
+    judgement: Judgement  # judge() on the same shares with n unknown
+
+    @property
+    def gap(self) -> float:
+        return abs(self.example.a - self.example.b)
+
+
+def unknown_n_example() -> UnknownNExample:
+    a, b, n_if = UNKNOWN_N_EXAMPLE
+    indicator = Indicator(
+        id="exempel",
+        service_type_id="hemtjanst",
+        section=5,
+        title_sv="",
+        title_en="",
+        unit=Unit.PERCENT,
+        direction=Direction.HIGHER,
+        source_kind=SourceKind.SURVEY,
+        source_name="",
+    )
+
+    def unknown(value: float) -> Figure:
+        current = IndicatorValue(
+            provider_id=0,
+            indicator_id=indicator.id,
+            year=2024,
+            period="2024",
+            value=value,
+            n_answers=None,
+            status=ValueStatus.OK,
+            source="",
+            fetched=date(2024, 1, 1),
+        )
+        return Figure(indicator=indicator, current=current)
+
+    example = IntervalExample(a, n_if, b, n_if, wilson(a, n_if), wilson(b, n_if), Unit.PERCENT, 0)
+    return UnknownNExample(example, judge(unknown(a), unknown(b)))
+
+
 def minimum_answers(session: Session) -> list[tuple[ServiceType, str, int]]:
     """(service type, publisher, minimum answers) for every survey with a minimum."""
     rows = session.exec(
@@ -113,6 +162,7 @@ def about_figures(request: Request, session: SessionDep, templates: TemplatesDep
         share_examples=share_examples(),
         index_examples=index_examples(),
         tolerance_examples=tolerance_examples(),
+        unknown_n=unknown_n_example(),
         scale_example=[(v, whole(scale(v, lo, hi))) for v in SCALE_EXAMPLE],
         weight_example={
             "p1": p1,
