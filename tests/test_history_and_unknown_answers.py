@@ -7,7 +7,7 @@ from starlette.datastructures import QueryParams
 
 from app.comparison import Marks, NoMark, best_marks
 from app.figures import figures_for
-from app.models import Area, Indicator, PostalCode, Provider
+from app.models import Indicator, Provider
 from app.priorities import PriorityForm
 from app.providers import key_indicators
 from app.search.documents import provider_documents
@@ -36,7 +36,7 @@ def discontinued_case(s: Session) -> tuple[Indicator, Indicator, Provider, Provi
         s, "klag", title_sv="Klagomål", unit="count", direction="lower", source_kind="register"
     )
     area = f.area(s, "Centrum")
-    _postal_code(s, area)
+    f.postal_code(s, area)
     a = f.provider(s, "Ängens omsorg", areas=[area])
     b = f.provider(s, "Bäckens omsorg", areas=[area])
     for year, (va, vb) in ((2022, (0.40, 0.20)), (2023, (0.45, 0.15))):
@@ -51,26 +51,12 @@ def unknown_n_case(s: Session) -> tuple[Indicator, Provider, Provider]:
     """Two shares 55 points apart from Kolada, which gives no number of answers per unit."""
     nojd = f.indicator(s, "U21468", title_sv="Nöjda med hemtjänsten", min_n=10)
     area = f.area(s, "Centrum")
-    _postal_code(s, area)
+    f.postal_code(s, area)
     a = f.provider(s, "Ängens omsorg", areas=[area])
     b = f.provider(s, "Bäckens omsorg", areas=[area])
     f.indicator_value(s, a, nojd, value=95, n_answers=None, source="Kolada")
     f.indicator_value(s, b, nojd, value=40, n_answers=None, source="Kolada")
     return nojd, a, b
-
-
-def _postal_code(s: Session, area: Area, code: str = "18330") -> None:
-    s.add(
-        PostalCode(
-            code=code,
-            kommun_code=area.kommun_code,
-            area_id=area.id,
-            locality="Täby",
-            lat=59.44,
-            lon=18.07,
-        )
-    )
-    s.flush()
 
 
 def figure_article(page: Node, indicator_id: str) -> Node:

@@ -10,7 +10,6 @@ from app.comparison import best_marks
 from app.coverage import resolve_place, serving
 from app.figures import Figure
 from app.models import (
-    Area,
     Indicator,
     Kommun,
     PostalCode,
@@ -376,24 +375,10 @@ def test_links_to_about_the_figures(client, db) -> None:
 # --- constructed cases: the reasons in words ---
 
 
-def _postal_code(s: Session, area: Area, code: str = "18330") -> None:
-    s.add(
-        PostalCode(
-            code=code,
-            kommun_code=area.kommun_code,
-            area_id=area.id,
-            locality="Täby",
-            lat=59.44,
-            lon=18.07,
-        )
-    )
-    s.flush()
-
-
 def test_reasons_name_who_lacks_what(built) -> None:
     s = built.session
     area = f.area(s, "Centrum")
-    _postal_code(s, area)
+    f.postal_code(s, area)
     nojd = f.indicator(s, "nojd", title_sv="Nöjda", min_n=10)
     klag = f.indicator(
         s, "klag", title_sv="Klagomål", unit="count", direction="lower", source_kind="register"

@@ -18,6 +18,7 @@ from app.models import (
     IndicatorValue,
     Kommun,
     Organisation,
+    PostalCode,
     Provider,
     ProviderArea,
     ServiceType,
@@ -87,6 +88,15 @@ def area(
 ) -> Area:
     kommun(session, kommun_code)
     row = Area(kommun_code=kommun_code, slug=slug or slugify(name), name=name, lat=lat, lon=lon)
+    return _add(session, row)
+
+
+def postal_code(session: Session, area: Area, code: str = "18330") -> PostalCode:
+    """A postal code inside `area` (so coverage by area and distance both find it)."""
+    row = PostalCode(
+        code=code, kommun_code=area.kommun_code, area_id=area.id, locality="Täby", lat=59.44,
+        lon=18.07,
+    )  # fmt: skip
     return _add(session, row)
 
 

@@ -69,12 +69,17 @@ def serve(settings: Settings, log_file: Path) -> Iterator[str]:
         _wait_until_serving(process, url, log_file)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask a child process to end; kill it if it has not within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_serving(process: subprocess.Popen, url: str, log_file: Path) -> None:

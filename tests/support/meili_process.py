@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from tests.support.live_server import free_port
+from tests.support.live_server import free_port, stop
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "meili.py"
 
@@ -59,10 +59,5 @@ def own_meili(tmp_path: Path) -> Iterator[OwnMeili]:
         yield OwnMeili(process, url, master_key, script.search_key(url, master_key))
     finally:
         if process.poll() is None:
-            os.kill(process.pid, signal.SIGCONT)
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            os.kill(process.pid, signal.SIGCONT)  # a frozen process cannot act on SIGTERM
+            stop(process)
