@@ -109,6 +109,19 @@ def sample_app(sample_settings: Settings):
 
 
 @pytest.fixture
+def slug(sample_app) -> str:
+    """The first sample provider's slug, for tests that need any provider."""
+    from sqlmodel import Session, select
+
+    from app.models import Provider
+
+    with Session(sample_app.state.engine) as session:
+        found = session.exec(select(Provider.slug).order_by(Provider.slug)).first()
+    assert found
+    return found
+
+
+@pytest.fixture
 def client(sample_app):
     """An HTTP client for the app over the sample data."""
     from fastapi.testclient import TestClient

@@ -4,9 +4,7 @@ comparison's back link (`tillbaka`) never lead to another site, however they are
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from sqlmodel import Session, select
 
-from app.models import Provider
 from app.web.params import has_control_characters
 from app.web.redirects import safe_next
 from tests.support.html import dom
@@ -56,14 +54,6 @@ def assert_on_site(location: str) -> None:
     parts = urlsplit(browser_destination(location))
     assert (parts.scheme, parts.netloc) == ("https", "valfard.example"), location
     assert location.startswith("/") and not location.startswith(("//", "/\\")), location
-
-
-@pytest.fixture
-def slug(sample_app) -> str:
-    with Session(sample_app.state.engine) as session:
-        found = session.exec(select(Provider.slug).order_by(Provider.slug)).first()
-    assert found
-    return found
 
 
 @pytest.mark.parametrize("target", PAYLOADS)

@@ -39,14 +39,6 @@ def production(settings: Settings, **changes) -> Settings:
     return with_settings(settings, **(base | changes))
 
 
-@pytest.fixture
-def slug(sample_app) -> str:
-    with Session(sample_app.state.engine) as session:
-        found = session.exec(select(Provider.slug).order_by(Provider.slug)).first()
-    assert found
-    return found
-
-
 # --- headers on every response ---
 
 
