@@ -16,8 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 import respx
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from app.main import create_app
 from app.models import (
     Indicator,
     IndicatorValue,
@@ -383,17 +385,24 @@ def test_a_school_the_kommun_already_has_is_matched_and_only_its_gaps_are_filled
         assert len(s.exec(select(Provider)).all()) == 1
 
 
-def test_a_kommun_not_yet_in_the_database_comes_from_the_shipped_list(settings, engine, api):
-    """Any of the 290 kommuner, in either order of sources: Skolverket first works too."""
+@pytest.mark.search
+def test_an_empty_database_gets_the_kommun_and_its_school_pages(settings, engine, api):
+    """Any of the 290 kommuner, in either order of sources: Skolverket first works too, and
+    its schools are on the kommun's grundskola page."""
     with Session(engine) as s:
         s.delete(s.get(Kommun, "2584"))
         s.commit()
 
-    run(settings)
+    run(settings, reindex=True)
 
     with Session(engine) as s:
         kommun = s.get(Kommun, "2584")
         assert kommun is not None and (kommun.name, kommun.slug) == ("Kiruna", "kiruna")
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/kiruna/grundskola")
+    assert page.status_code == 200
+    assert "Abisko skola" in page.text
+    assert "Exempeldata" not in page.text  # real data only: no sample banner
 
 
 # --- faults: each stops the run, names the request, and changes nothing -------------------
