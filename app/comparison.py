@@ -24,12 +24,13 @@ from app.figures import (
     Figure,
     Reference,
     figures_for,
+    indicator_title,
     section_title,
+    short_title,
     source_kind_label,
     still_published,
 )
 from app.formatting import unit_label
-from app.i18n import current_lang
 from app.i18n import gettext as _
 from app.labels import direction_text, driftsform_label
 from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
@@ -183,7 +184,8 @@ class ReferenceCell:
 @dataclass(frozen=True)
 class Row:
     indicator: Indicator
-    title: str
+    title: str  # the short, plain title (app.figures.short_title)
+    official_title: str  # the source's title, for the detail
     meta: str  # 'Enkät · procent · 2024'
     direction: str  # 'Högre är bättre'
     period: str  # the period most cells share
@@ -194,6 +196,30 @@ class Row:
     @property
     def note(self) -> str:
         return no_mark_text(self.no_mark)
+
+    @property
+    def best_failed(self) -> bool:
+        """A "Bäst i jämförelsen" that is underkänt by the kommun's level: never hidden."""
+        return any(
+            c.best and c.figure.verdict and c.figure.verdict.key == "failed" for c in self.cells
+        )
+
+    @property
+    def all_failed(self) -> bool:
+        """Every provider with a level in this row is underkänt (at least two of them)."""
+        verdicts = [c.figure.verdict for c in self.cells if c.figure.verdict]
+        return len(verdicts) >= MIN_ITEMS and all(v.key == "failed" for v in verdicts)
+
+    @property
+    def level_note(self) -> str:
+        """The plain words when the best is not good enough by the kommun's own level."""
+        if self.all_failed:
+            return _(
+                "Alla jämförda utförare är underkända enligt kommunens nivå för det här måttet."
+            )
+        if self.best_failed:
+            return _("Bäst i jämförelsen, men ändå underkänt enligt kommunens nivå.")
+        return ""
 
 
 @dataclass(frozen=True)
@@ -321,7 +347,8 @@ def _row(ind: Indicator, figures: list[Figure], kommun_names: list[str] | None) 
         meta.append(period)
     return Row(
         indicator=ind,
-        title=ind.title_en if current_lang.get() == "en" else ind.title_sv,
+        title=short_title(ind),
+        official_title=indicator_title(ind),
         meta=" · ".join(meta),
         direction=direction_text(ind.direction),
         period=period,

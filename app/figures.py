@@ -10,17 +10,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.formatting import day, with_unit
+from app.i18n import current_lang, ngettext
 from app.i18n import gettext as _
-from app.i18n import ngettext
 from app.models import Indicator, IndicatorValue, Kommun, Level, Provider, ReferenceValue
-from app.models.vocab import Direction, Section, SourceKind, ValueStatus
-from app.statistics import answer_count_unknown
+from app.models.vocab import Direction, ReferenceBasis, Section, SourceKind, ValueStatus
+from app.statistics import Outcome, answer_count_unknown, judge
 
 COUNTRY = "0000"
-OLD_AFTER_YEARS = 2
 
 
 def section_title(section: int) -> str:
@@ -48,6 +48,56 @@ def still_published(indicator: Indicator) -> bool:
     return indicator.discontinued_after is None
 
 
+def indicator_title(indicator: Indicator) -> str:
+    """The official title, in the visitor's language: for the detail and the source."""
+    return indicator.title_en if current_lang.get() == "en" else indicator.title_sv
+
+
+def short_title(indicator: Indicator) -> str:
+    """Plain words for cards, table rows and summaries; the official title when none is set."""
+    if current_lang.get() == "en":
+        return indicator.short_title_en or indicator.title_en
+    return indicator.short_title_sv or indicator.title_sv
+
+
+def reference_label(basis: str, place: str, *, country: bool = False) -> str:
+    """What a reference is, in words that never say more than it is: "Hela Täby" only for
+    the source's own figure for the kommun; a mean of the units is called a mean."""
+    if basis == ReferenceBasis.UNIT_MEAN:
+        if country:
+            return _("Genomsnitt per utförare i Sverige")
+        return _("Genomsnitt per utförare i {kommun}").format(kommun=place)
+    if basis == ReferenceBasis.TOTAL:
+        if country:
+            return _("Summa för Sverige")
+        return _("Summa för {kommun}").format(kommun=place)
+    return _("Hela Sverige") if country else _("Hela {kommun}").format(kommun=place)
+
+
+def newest_years(
+    session: Session,
+    kommun_codes: Sequence[str] | None = None,
+    indicator_ids: Sequence[str] | None = None,
+) -> dict[tuple[str, str], int]:
+    """The newest period (year) with a published figure, per (kommun, indicator).
+
+    A provider's figure from before it is "äldre uppgift": the source has published a newer
+    period in the same kommun (too few answers counts as published). Limited to the given
+    kommuner and indicators, so a page's cost does not grow with the nation.
+    """
+    query = (
+        select(Provider.kommun_code, IndicatorValue.indicator_id, func.max(IndicatorValue.year))
+        .join(Provider, col(Provider.id) == IndicatorValue.provider_id)
+        .where(col(IndicatorValue.status) != ValueStatus.MISSING)
+        .group_by(col(Provider.kommun_code), col(IndicatorValue.indicator_id))
+    )
+    if kommun_codes is not None:
+        query = query.where(col(Provider.kommun_code).in_(list(kommun_codes)))
+    if indicator_ids is not None:
+        query = query.where(col(IndicatorValue.indicator_id).in_(list(indicator_ids)))
+    return {(k, i): year for k, i, year in session.exec(query).all()}
+
+
 @dataclass(frozen=True)
 class Point:
     year: int
@@ -58,10 +108,15 @@ class Point:
 
 @dataclass(frozen=True)
 class Reference:
-    label: str
+    label: str  # "Hela Täby", "Genomsnitt per utförare i Täby" (reference_label)
     value: float
     period: str
     text: str
+    basis: str = ReferenceBasis.OFFICIAL.value
+
+    @property
+    def official(self) -> bool:
+        return self.basis == ReferenceBasis.OFFICIAL
 
 
 @dataclass(frozen=True)
@@ -71,6 +126,15 @@ class Verdict:
     key: str
     label: str
     rule: str
+
+
+class Change:
+    """How a figure moved since the period before, by the rule every verdict uses
+    (app.statistics.judge): a change too small to tell from chance is "same"."""
+
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
 
 
 @dataclass(frozen=True)
@@ -84,6 +148,20 @@ class Figure:
     verdict: Verdict | None = None
     trend: list[Point] = field(default_factory=list)
     today: date = field(default_factory=date.today)
+    # The newest period of this indicator among the kommun's providers (newest_years).
+    newest_year: int | None = None
+    # The period before `current` with a value or a suppression, for the trend arrow.
+    previous: IndicatorValue | None = None
+    # The kommun's level applied to `previous` (the level decided for the kommun).
+    previous_verdict: "Verdict | None" = None
+
+    @property
+    def short_title(self) -> str:
+        return short_title(self.indicator)
+
+    @property
+    def title(self) -> str:
+        return indicator_title(self.indicator)
 
     @property
     def status(self) -> str:
@@ -152,12 +230,37 @@ class Figure:
 
     @property
     def is_old(self) -> bool:
-        # A discontinued measure says so itself (discontinued_note): no "äldre uppgift" too.
+        """Older than the newest period the source has published for others in the kommun.
+
+        A discontinued measure says so itself (discontinued_note): no "äldre uppgift" too.
+        """
         return (
-            bool(self.current)
+            self.current is not None
             and not self.discontinued
-            and self.current.year < self.today.year - OLD_AFTER_YEARS
+            and self.newest_year is not None
+            and self.current.year < self.newest_year
         )
+
+    @property
+    def old_text(self) -> str:
+        """'Äldre uppgift (2022)', or '' for a current figure."""
+        if not self.is_old or self.current is None:
+            return ""
+        return _("Äldre uppgift ({period})").format(period=self.current.period)
+
+    @property
+    def change(self) -> str | None:
+        """Change.BETTER / SAME / WORSE against the period before, or None when the two
+        cannot be compared (no previous period, too few answers, unknown n, years apart)."""
+        if self.previous is None or self.indicator.direction == Direction.NONE:
+            return None
+        before = Figure(indicator=self.indicator, current=self.previous, today=self.today)
+        outcome = judge(self, before).outcome
+        return {
+            Outcome.BETTER: Change.BETTER,
+            Outcome.WORSE: Change.WORSE,
+            Outcome.SIMILAR: Change.SAME,
+        }.get(outcome)
 
     @property
     def provenance(self) -> str:
@@ -260,6 +363,7 @@ def figures_for(
         k.code: k.name
         for k in session.exec(select(Kommun).where(col(Kommun.code).in_(kommun_codes))).all()
     }
+    newest = newest_years(session, kommun_codes, indicator_ids)
 
     out: dict[int, dict[str, Figure]] = {}
     for p in providers:
@@ -267,7 +371,9 @@ def figures_for(
         for ind in indicators:
             rows = series.get((p.id, ind.id), [])
             current = _current(rows)
+            previous = _current(v for v in rows if current and v.year < current.year)
             year = current.year if current else None
+            level = levels.get((p.kommun_code, ind.id)) if still_published(ind) else None
             per[ind.id] = Figure(
                 indicator=ind,
                 current=current,
@@ -277,12 +383,13 @@ def figures_for(
                     ind,
                     kommun_names.get(p.kommun_code, p.kommun_code),
                 ),
-                country=_reference(refs.get((ind.id, COUNTRY), []), year, ind, _("Sverige")),
-                verdict=_verdict(current, ind, levels.get((p.kommun_code, ind.id)))
-                if still_published(ind)
-                else None,
+                country=_reference(refs.get((ind.id, COUNTRY), []), year, ind, None),
+                verdict=_verdict(current, ind, level),
                 trend=[Point(v.year, v.period, v.value, v.status) for v in rows],
                 today=today,
+                newest_year=newest.get((p.kommun_code, ind.id)),
+                previous=previous,
+                previous_verdict=_verdict(previous, ind, level),
             )
         out[p.id] = per  # type: ignore[index]
     return out
@@ -297,15 +404,22 @@ def _current(rows: Iterable[IndicatorValue]) -> IndicatorValue | None:
 
 
 def _reference(
-    rows: list[ReferenceValue], year: int | None, ind: Indicator, label: str
+    rows: list[ReferenceValue], year: int | None, ind: Indicator, kommun_name: str | None
 ) -> Reference | None:
-    """The reference for the same year as the provider's figure, else the latest one."""
+    """The reference for the same year as the provider's figure, else the latest one.
+    `kommun_name` None: the country's."""
     usable = [r for r in rows if r.status == ValueStatus.OK and r.value is not None]
     if not usable:
         return None
     same_year = [r for r in usable if r.year == year]
     r = same_year[-1] if same_year else usable[-1]
-    return Reference(label, r.value, r.period, with_unit(r.value, ind.unit, ind.decimals))  # type: ignore[arg-type]
+    assert r.value is not None
+    # A mean of counts keeps a decimal: 0,4 complaints per unit is not 0.
+    decimals = ind.decimals
+    if r.basis == ReferenceBasis.UNIT_MEAN and ind.unit == "count":
+        decimals = max(decimals, 1)
+    label = reference_label(r.basis, kommun_name or "", country=kommun_name is None)
+    return Reference(label, r.value, r.period, with_unit(r.value, ind.unit, decimals), r.basis)
 
 
 def _verdict(value: IndicatorValue | None, ind: Indicator, level: Level | None) -> Verdict | None:

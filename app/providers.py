@@ -7,7 +7,17 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.figures import Figure, figures_for, section_title, still_published
-from app.models import Area, Indicator, Kommun, Organisation, Provider, ProviderArea, ServiceType
+from app.level_summary import LevelSummary, summarise
+from app.models import (
+    Area,
+    Indicator,
+    Kommun,
+    Level,
+    Organisation,
+    Provider,
+    ProviderArea,
+    ServiceType,
+)
 from app.models.vocab import Direction, Section
 from app.search.text import swedish_sort_key
 
@@ -27,6 +37,7 @@ class ProviderPage:
     service_type: ServiceType
     areas: list[Area]
     sections: list[PageSection]  # always all five, in model order
+    summary: LevelSummary  # the kommun's levels, per section, with trend arrows
 
 
 def indicators_for(session: Session, service_type_id: str) -> list[Indicator]:
@@ -87,7 +98,29 @@ def provider_page(session: Session, slug: str, today: date | None = None) -> Pro
         service_type=service_type,
         areas=areas_of(session, [provider.id])[provider.id],  # type: ignore[list-item,index]
         sections=sections,
+        summary=summarise(figures.values()),
     )
+
+
+def level_summaries(
+    session: Session, providers: Sequence[Provider], *, today: date | None = None
+) -> dict[int, LevelSummary]:
+    """The level summary of each provider (for cards), reading only the figures that have a
+    level in the providers' kommuner: the same summary the provider page shows."""
+    out: dict[int, LevelSummary] = {}
+    kommun_codes = sorted({p.kommun_code for p in providers})
+    with_levels = set(
+        session.exec(select(Level.indicator_id).where(col(Level.kommun_code).in_(kommun_codes)))
+    )
+    by_type: dict[str, list[Provider]] = {}
+    for p in providers:
+        by_type.setdefault(p.service_type_id, []).append(p)
+    for service_type_id, group in by_type.items():
+        indicators = [i for i in indicators_for(session, service_type_id) if i.id in with_levels]
+        figures = figures_for(session, group, indicators, today=today)
+        for p in group:
+            out[p.id] = summarise(figures.get(p.id, {}).values())  # type: ignore[index]
+    return out
 
 
 def providers_by_ids(session: Session, ids: Sequence[int]) -> list[Provider]:

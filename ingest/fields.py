@@ -59,11 +59,36 @@ def _items(v: Any) -> Any:
     return v
 
 
+def _school_years(v: Any) -> Any:
+    """'F-9', 'F–6', '7-9', '0|1|2' or '4': the årskurser a school teaches, F (förskoleklass)
+    as 0; a sorted list of ints."""
+    if v is None:
+        return []
+    if not isinstance(v, str):
+        return v
+    text = v.strip().upper().replace("–", "-").replace(" ", "")
+    years: set[int] = set()
+    try:
+        for part in text.split("|") if "|" in text else [text]:
+            first, _, last = part.partition("-")
+            low = 0 if first == "F" else int(first)
+            high = low if not last else 0 if last == "F" else int(last)
+            if not 0 <= low <= high <= 10:
+                raise ValueError(part)
+            years.update(range(low, high + 1))
+    except ValueError:
+        raise PydanticCustomError(
+            "school_years", "inte årskurser (skriv t.ex. F-6, 7-9 eller F-9)"
+        ) from None
+    return sorted(years)
+
+
 Number = Annotated[float, BeforeValidator(_number)]
 Count = Annotated[int, BeforeValidator(_number), Field(ge=0)]
 Percent = Annotated[float, BeforeValidator(_number), Field(ge=0, le=100)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Items = Annotated[list[str], BeforeValidator(_items)]
+SchoolYears = Annotated[list[int], BeforeValidator(_school_years)]
 Steps = Annotated[list[str], BeforeValidator(_items), Field(min_length=1)]  # a non-empty list
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[  # a web address with a host that has a dot: https://exempel.se/…

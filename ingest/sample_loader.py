@@ -86,7 +86,11 @@ def write_sample(session: Session, data: SampleData) -> Writer:
         ["indicator_id", "municipality_code", "year"],
         (
             _figure(p)
-            | {"indicator_id": p.row.indicator_id, "municipality_code": p.row.municipality_code}
+            | {
+                "indicator_id": p.row.indicator_id,
+                "municipality_code": p.row.municipality_code,
+                "basis": p.row.basis.value,
+            }
             for p in data.reference_values
         ),
         bulk=True,

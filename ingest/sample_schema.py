@@ -5,7 +5,14 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.models.vocab import Direction, Driftsform, SourceKind, Unit, ValueStatus
+from app.models.vocab import (
+    Direction,
+    Driftsform,
+    ReferenceBasis,
+    SourceKind,
+    Unit,
+    ValueStatus,
+)
 from ingest.fields import (
     Count,
     Email,
@@ -19,6 +26,7 @@ from ingest.fields import (
     Percent,
     Phone,
     RuleError,
+    SchoolYears,
     Slug,
     Steps,
     Text,
@@ -98,6 +106,7 @@ class UnitFacts(CsvRow):
     languages: Items = []
     profiles: Items = []
     areas: Items = []
+    school_years: SchoolYears = []
     started_year: FoundedYear | None = None
     opening_hours: str | None = None
     phone: Phone | None = None
@@ -128,6 +137,8 @@ class IndicatorRow(CsvRow):
     section: int = Field(ge=1, le=5)
     title_sv: Text
     title_en: Text
+    short_title_sv: str = ""
+    short_title_en: str = ""
     description_sv: str = ""
     description_en: str = ""
     unit: Unit
@@ -175,6 +186,7 @@ class ValueRow(FigureRow):
 class ReferenceValueRow(FigureRow):
     indicator_id: Text
     municipality_code: KommunCode
+    basis: ReferenceBasis = ReferenceBasis.OFFICIAL
 
 
 class LevelRow(CsvRow):

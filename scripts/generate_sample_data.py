@@ -2556,7 +2556,18 @@ def _reference_row(
         "source": spec.value_source,
         "published": "" if status == "missing" else published_date(spec, year),
         "fetched": spec.fetched,
+        "basis": reference_basis(spec),
     }
+
+
+def reference_basis(spec: IndicatorSpec) -> str:
+    """What a drawn reference is: the source's own figure (surveys weighted by answers, the
+    national registers), or a mean of the units' figures (the kommun's follow-up,
+    inspections, the providers' own figures), labelled so on the pages."""
+    official = spec.source_kind == "survey" or (
+        spec.source_kind == "register" and not spec.source_name.startswith("Kommunens")
+    )
+    return "official" if official else "unit_mean"
 
 
 def kommun_reference(

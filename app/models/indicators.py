@@ -11,6 +11,10 @@ class Indicator(SQLModel, table=True):
     section: int = Field(description="a Section value, 1–5")
     title_sv: str
     title_en: str
+    # Plain words for cards and table rows ("Nöjd med hemtjänsten som helhet"); the
+    # official title and the source stay in the detail. Empty: the title is used.
+    short_title_sv: str = ""
+    short_title_en: str = ""
     description_sv: str = ""
     description_en: str = ""
     unit: str = Field(description="a Unit value")
@@ -60,6 +64,7 @@ class ReferenceValue(_Figure, table=True):
     id: int | None = Field(default=None, primary_key=True)
     indicator_id: str = Field(foreign_key="indicator.id", index=True)
     municipality_code: str = Field(max_length=4, index=True)
+    basis: str = Field(default="official", description="a ReferenceBasis value")
 
 
 class Level(SQLModel, table=True):

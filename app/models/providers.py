@@ -34,6 +34,8 @@ class Provider(SQLModel, table=True):
     languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     profiles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     accepting_new: bool = True
+    # Schools: the årskurser taught, förskoleklass as 0 (Skolverket's schoolYears).
+    school_years: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     started_year: int | None = None
     opening_hours: str | None = None
 

@@ -47,3 +47,11 @@ class ValueStatus(StrEnum):
     OK = "ok"
     TOO_FEW = "too_few"  # suppressed: fewer answers than the indicator's min_n
     MISSING = "missing"
+
+
+class ReferenceBasis(StrEnum):
+    """What a kommun or national reference value is, so its label never says more than it is."""
+
+    OFFICIAL = "official"  # the source's own figure for the kommun or the country
+    UNIT_MEAN = "unit_mean"  # a mean of the units' figures (genomsnitt per utförare)
+    TOTAL = "total"  # the sum of the units' figures (summa)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from app.deps import SessionDep, TemplatesDep
-from app.figures import OLD_AFTER_YEARS, Figure
+from app.figures import Figure
 from app.formatting import number, value_range, with_unit
 from app.i18n import current_lang
 from app.models import Indicator, IndicatorValue, ServiceType
@@ -174,7 +174,6 @@ def about_figures(request: Request, session: SessionDep, templates: TemplatesDep
         },
         minimum_answers=minimum_answers(session),
         english=current_lang.get() == "en",
-        old_after_years=OLD_AFTER_YEARS,
         max_years_apart=MAX_YEARS_APART,
         relative_tolerance=round(RELATIVE_TOLERANCE * 100),
         index_sd=number(INDEX_SD, 1),
