@@ -17,10 +17,12 @@ from app.models import (
     Indicator,
     IndicatorValue,
     Kommun,
+    Level,
     Organisation,
     PostalCode,
     Provider,
     ProviderArea,
+    ReferenceValue,
     ServiceType,
 )
 from app.search.text import fold
@@ -169,6 +171,55 @@ def indicator_value(
         year=year,
         value=value,
         status=status,
+        **(defaults | fields),
+    )
+    return _add(session, row)
+
+
+def level(
+    session: Session,
+    indicator: Indicator,
+    good: float,
+    approved: float,
+    kommun_code: str = "0160",
+    decided_by: str | None = "Vård- och omsorgsnämnden 2024-02-20",
+) -> Level:
+    """The kommun's bar for an indicator (read in the indicator's direction)."""
+    kommun(session, kommun_code)
+    return _add(
+        session,
+        Level(
+            kommun_code=kommun_code,
+            indicator_id=indicator.id,
+            good=good,
+            approved=approved,
+            decided_by=decided_by,
+        ),
+    )
+
+
+def reference_value(
+    session: Session,
+    indicator: Indicator,
+    value: float,
+    municipality_code: str = "0160",
+    year: int = 2024,
+    basis: str = "official",
+    **fields: Any,
+) -> ReferenceValue:
+    """A kommun's (or, with '0000', the country's) value of an indicator."""
+    defaults: dict[str, Any] = {
+        "period": str(year),
+        "source": indicator.source_name,
+        "fetched": date(year + 1, 3, 1),
+        "status": "ok",
+    }
+    row = ReferenceValue(
+        indicator_id=indicator.id,
+        municipality_code=municipality_code,
+        year=year,
+        value=value,
+        basis=basis,
         **(defaults | fields),
     )
     return _add(session, row)
