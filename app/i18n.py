@@ -5,6 +5,8 @@ ASGI middleware strips the prefix and records the language in a context variable
 routes are written once and templates build links with `link()`.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -33,6 +35,16 @@ def translations(lang: str) -> NullTranslations:
     write_mo(buf, catalog)
     buf.seek(0)
     return Translations(fp=buf)
+
+
+@contextmanager
+def use_lang(lang: str) -> Iterator[None]:
+    """Run a block in `lang` (for code outside a request: the CLI, exports, tests)."""
+    token = current_lang.set(lang)
+    try:
+        yield
+    finally:
+        current_lang.reset(token)
 
 
 def gettext(message: str) -> str:

@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.api import health
+from app.api.v1 import routes as api_v1
 from app.db import make_engine
 from app.i18n import LanguagePrefixMiddleware
 from app.search.client import make_app_search
@@ -24,6 +25,7 @@ from app.web import (
     search_page,
     security,
 )
+from app.web.http_cache import HttpCache
 from app.web.params import plain_address
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -35,9 +37,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Välfärdsjämföraren",
         description="Jämför hemtjänst, särskilt boende, förskola och grundskola i din kommun.",
         version="0.1.0",
-        # Off in production unless API_DOCS=true: the schema maps every route for a prober.
+        # The open API's schema is public; it lists the API only (pages are left out below).
+        # The interactive docs are off in production unless API_DOCS=true.
         docs_url="/api/docs" if settings.api_docs_enabled else None,
-        openapi_url="/api/openapi.json" if settings.api_docs_enabled else None,
+        openapi_url="/api/openapi.json",
         redoc_url=None,
         dependencies=[Depends(plain_address)],
     )
@@ -48,16 +51,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
-    app.include_router(pages.router)
-    app.include_router(compare_page.router)
-    app.include_router(provider_page.router)
-    app.include_router(choice_page.router)
-    app.include_router(rechoose_page.router)
-    app.include_router(priorities_page.router)
-    app.include_router(about_page.router)
+    app.include_router(api_v1.router)
+    app.include_router(pages.router, include_in_schema=False)
+    app.include_router(compare_page.router, include_in_schema=False)
+    app.include_router(provider_page.router, include_in_schema=False)
+    app.include_router(choice_page.router, include_in_schema=False)
+    app.include_router(rechoose_page.router, include_in_schema=False)
+    app.include_router(priorities_page.router, include_in_schema=False)
+    app.include_router(about_page.router, include_in_schema=False)
     # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
-    app.include_router(search_page.router)
+    app.include_router(search_page.router, include_in_schema=False)
     errors.install(app)
+    app.add_middleware(HttpCache)  # inside gzip: the ETag is the uncompressed body's
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(LanguagePrefixMiddleware)
     security.install(app, settings)  # last: outermost, so it covers every response

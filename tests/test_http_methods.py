@@ -17,7 +17,13 @@ def get_paths(app) -> list[str]:
     with Session(app.state.engine) as session:
         provider = session.exec(select(Provider).order_by(Provider.slug)).first()
     assert provider is not None
-    values = {"slug": provider.slug, "kommun_slug": "taby", "tjanst": "hemtjanst"}
+    values = {
+        "slug": provider.slug,
+        "kommun_slug": "taby",
+        "tjanst": "hemtjanst",
+        "code": "0160",
+        "service_type": "hemtjanst",
+    }
     paths = []
     for route in iter_route_contexts(app.routes):
         if route.methods is None:  # the /static mount, checked below
@@ -58,7 +64,7 @@ def test_405_on_the_json_api_carries_allow_too(client) -> None:
     response = client.post("/healthz")
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
-    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_405_on_static_files_carries_allow(client) -> None:

@@ -1,17 +1,19 @@
 """Errors as pages: a person who mistypes an address gets a Swedish page, not JSON, and
 a fault of ours is a short page saying what to do, never a traceback.
 
-JSON paths (`/api/...`, `/healthz`) keep FastAPI's JSON errors.
+JSON paths (`/api/...`, `/healthz`) answer with problem details (app.api.problems).
 """
 
 import logging
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
+from app.api.problems import problem, validation_problem
 from app.i18n import current_lang, split_lang
 from app.i18n import gettext as _
 
@@ -25,7 +27,12 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    if _wants_json(request) or exc.status_code not in (400, 404, 405):
+    if _wants_json(request):
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        if detail == HTTPStatus(exc.status_code).phrase:
+            detail = None  # Starlette's default detail only repeats the title
+        return problem(exc.status_code, detail, headers=exc.headers)
+    if exc.status_code not in (400, 404, 405):
         return await http_exception_handler(request, exc)
     templates = request.app.state.templates
     if exc.status_code == 404:
@@ -45,7 +52,7 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     if _wants_json(request):
-        return await request_validation_exception_handler(request, exc)
+        return validation_problem(exc)
     return request.app.state.templates.render(
         request,
         "not_found.html",
@@ -61,7 +68,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     """Anything unforeseen: logged with its traceback for us, a plain page for the person."""
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if _wants_json(request):
-        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+        return problem(500, "Something went wrong on our side. Try again in a while.")
     # This runs outside the language middleware (Starlette answers 500s outermost), so
     # the language comes from the path as the browser sent it.
     current_lang.set(split_lang(request.url.path)[0])

@@ -1,0 +1,1 @@
+"""The open JSON API, version 1 (see routes.py)."""
