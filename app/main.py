@@ -10,6 +10,7 @@ from app.api import health
 from app.api.v1 import routes as api_v1
 from app.db import make_engine
 from app.i18n import LanguagePrefixMiddleware
+from app.opendata import views as open_data
 from app.search.client import make_app_search
 from app.settings import Settings, get_settings
 from app.templating import Templates
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rechoose_page.router, include_in_schema=False)
     app.include_router(priorities_page.router, include_in_schema=False)
     app.include_router(about_page.router, include_in_schema=False)
+    app.include_router(open_data.router, include_in_schema=False)
     # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
     app.include_router(search_page.router, include_in_schema=False)
     errors.install(app)

@@ -1,0 +1,1 @@
+"""Open data downloads: the figures per kommun and service type, and the units as HSDS."""
