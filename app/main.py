@@ -9,6 +9,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.api import health
 from app.api.v1 import routes as api_v1
 from app.db import make_engine
+from app.embed import views as embed
 from app.i18n import LanguagePrefixMiddleware
 from app.opendata import views as open_data
 from app.search.client import make_app_search
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(priorities_page.router, include_in_schema=False)
     app.include_router(about_page.router, include_in_schema=False)
     app.include_router(open_data.router, include_in_schema=False)
+    app.include_router(embed.router, include_in_schema=False)
     # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
     app.include_router(search_page.router, include_in_schema=False)
     errors.install(app)

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
+from app.embed.origins import normalise_origin
+
 
 def _number(v: Any) -> Any:
     # Swedish exports write 12,5 and 1 234; both mean the same number as 12.5 and 1234.
@@ -83,12 +85,24 @@ def _school_years(v: Any) -> Any:
     return sorted(years)
 
 
+def _embed_origin(v: Any) -> Any:
+    if not isinstance(v, str):
+        return v
+    origin = normalise_origin(v)
+    if origin is None:
+        raise PydanticCustomError(
+            "origin", "inte en webbplats (skriv t.ex. https://www.kommun.se, utan sökväg)"
+        )
+    return origin
+
+
 Number = Annotated[float, BeforeValidator(_number)]
 Count = Annotated[int, BeforeValidator(_number), Field(ge=0)]
 Percent = Annotated[float, BeforeValidator(_number), Field(ge=0, le=100)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 Items = Annotated[list[str], BeforeValidator(_items)]
 SchoolYears = Annotated[list[int], BeforeValidator(_school_years)]
+EmbedOrigin = Annotated[str, BeforeValidator(_embed_origin)]  # https://www.kommun.se
 Steps = Annotated[list[str], BeforeValidator(_items), Field(min_length=1)]  # a non-empty list
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[  # a web address with a host that has a dot: https://exempel.se/…

@@ -10,6 +10,7 @@ from app.models.vocab import Direction, SourceKind, Unit, ValueStatus
 from ingest.sample_schema import (
     AreaRow,
     ChoiceGuideRow,
+    EmbedOriginRow,
     IndicatorRow,
     KommunRow,
     LevelRow,
@@ -35,6 +36,7 @@ FILES: dict[str, type] = {
     "reference_values.csv": ReferenceValueRow,
     "levels.csv": LevelRow,
     "choice_guides.csv": ChoiceGuideRow,
+    "embed_origins.csv": EmbedOriginRow,
 }
 
 
@@ -51,6 +53,7 @@ class SampleData:
     reference_values: list[Parsed[ReferenceValueRow]]
     levels: list[Parsed[LevelRow]]
     choice_guides: list[Parsed[ChoiceGuideRow]]
+    embed_origins: list[Parsed[EmbedOriginRow]]
 
 
 def read_sample(data_dir: Path) -> SampleData:
@@ -152,6 +155,10 @@ def _check_references(d: SampleData, errors: Errors) -> None:
                 direction == Direction.LOWER and r.good > r.approved
             ):
                 errors.at(p, "good", "nivån för bra måste vara bättre än nivån för godkänt")
+
+    unique(d.embed_origins, lambda r: (r.kommun_code, r.origin), "origin", errors)
+    for p in d.embed_origins:
+        need(p, "kommun_code", p.row.kommun_code, kommuner, "kommun")
 
     unique(d.choice_guides, lambda r: (r.kommun_code, r.service_type), "service_type", errors)
     for p in d.choice_guides:

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 from app.models import (
     Area,
     ChoiceGuide,
+    EmbedOrigin,
     Indicator,
     IndicatorValue,
     Kommun,
@@ -103,6 +104,11 @@ def write_sample(session: Session, data: SampleData) -> Writer:
             p.row.model_dump(exclude={"service_type"}) | {"service_type_id": p.row.service_type}
             for p in data.choice_guides
         ),
+    )
+    w.sync(
+        EmbedOrigin,
+        ["kommun_code", "origin"],
+        (p.row.model_dump() for p in data.embed_origins),
     )
     return w
 

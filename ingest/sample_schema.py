@@ -16,6 +16,7 @@ from app.models.vocab import (
 from ingest.fields import (
     Count,
     Email,
+    EmbedOrigin,
     Flag,
     FoundedYear,
     Items,
@@ -187,6 +188,13 @@ class ReferenceValueRow(FigureRow):
     indicator_id: Text
     municipality_code: KommunCode
     basis: ReferenceBasis = ReferenceBasis.OFFICIAL
+
+
+class EmbedOriginRow(CsvRow):
+    """A website a kommun lets frame its widgets (app.embed.origins)."""
+
+    kommun_code: KommunCode
+    origin: EmbedOrigin
 
 
 class LevelRow(CsvRow):

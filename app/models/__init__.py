@@ -1,6 +1,7 @@
 """The information model. Importing this package registers every table on SQLModel.metadata."""
 
 from app.models.choice import ChoiceGuide
+from app.models.embeds import EmbedOrigin
 from app.models.indicators import Indicator, IndicatorValue, Level, ReferenceValue
 from app.models.ingest_runs import IngestRun
 from app.models.places import Area, Kommun, PostalCode, ServiceType
@@ -12,6 +13,7 @@ __all__ = [
     "ChoiceGuide",
     "Direction",
     "Driftsform",
+    "EmbedOrigin",
     "Indicator",
     "IndicatorValue",
     "IngestRun",

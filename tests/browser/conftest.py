@@ -88,7 +88,7 @@ def page(browser):
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844},
+        viewport={"width": 375, "height": 812},  # the narrowest common phone (issue 10)
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,

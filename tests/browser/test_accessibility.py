@@ -53,6 +53,12 @@ def paths(sample_settings) -> dict[str, str]:
         "search-postal-code": f"{tool}?postnummer={postal_code}",
         "search-postal-code-distance": f"/{kommun.slug}/forskola?postnummer={postal_code}",
         "search-postal-code-error": f"{tool}?postnummer=99999",
+        "open-data": "/oppna-data",
+        "embed-search": f"/embed/{kommun.slug}/hemtjanst",
+        "embed-card": f"/embed/utforare/{kommunal.slug}",
+        "embed-compare": f"/embed/jamfor?{compare_ids}",
+        "widget-builder": f"/widgetar?kommun={kommun.slug}&tjanst=hemtjanst&widget=sok",
+        "widget-builder-badge": f"/widgetar?kommun={kommun.slug}&tjanst=hemtjanst&widget=badge",
     }
 
 
@@ -75,6 +81,12 @@ def paths(sample_settings) -> dict[str, str]:
         "search-postal-code",
         "search-postal-code-distance",
         "search-postal-code-error",
+        "open-data",
+        "embed-search",
+        "embed-card",
+        "embed-compare",
+        "widget-builder",
+        "widget-builder-badge",
     ],
 )
 def test_no_axe_violations(page, live_url, paths, kind, lang) -> None:
