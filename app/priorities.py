@@ -12,6 +12,11 @@ may set must-haves (a language, a profile, accepting new clients) and an address
   is the weighted mean over the chosen indicators it has values for. With values for fewer
   than half of the chosen indicators a provider is not ranked but listed under "För lite
   underlag för att rangordna".
+- A figure older than the newest period of its indicator in the kommun (Figure.is_old,
+  "äldre uppgift") is marked wherever it is shown. It counts when it is at most
+  MAX_YEARS_APART years older than the newest, the distance at which the site compares
+  two figures at all (app.statistics.judge); an older one does not count, like a missing
+  value, so a 2022 figure is never ranked among 2024 ones.
 - Scores are shown as whole numbers; equal shown scores share a place ("delad plats") and
   are listed by name.
 """
@@ -29,7 +34,7 @@ from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
 from app.models.vocab import Direction
 from app.providers import kommun_providers, organisations_of
 from app.search.text import swedish_sort_key
-from app.statistics import Problem, figure_problem, shown_value
+from app.statistics import MAX_YEARS_APART, Problem, figure_problem, shown_value
 
 WEIGHTS = (1, 2, 3)
 DEFAULT_WEIGHT = 1
@@ -138,6 +143,11 @@ class Entry:
     def chosen(self) -> int:
         return len(self.contributions)
 
+    @property
+    def old_counted(self) -> list[Contribution]:
+        """Older figures that still count (at most MAX_YEARS_APART behind): the card says so."""
+        return [c for c in self.contributions if c.figure.is_old and c.problem is None]
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -187,7 +197,7 @@ def rank(
         for ind in chosen:
             fig = figures[p.id][ind.id]  # type: ignore[index]
             value = shown_value(fig)
-            if value is not None and _usable(fig):
+            if value is not None and problem(fig) is None:
                 usable[(p.id, ind.id)] = value  # type: ignore[index]
     spans: dict[str, tuple[float, float] | None] = {}
     for ind in chosen:
@@ -220,9 +230,24 @@ def rank(
     )
 
 
-def _usable(fig: Figure) -> bool:
-    """A value that is shown and not below the minimum answers (answers not needed here)."""
-    return figure_problem(fig) in (None, Problem.NO_ANSWER_COUNT)
+def too_old(fig: Figure) -> bool:
+    """More than MAX_YEARS_APART behind the newest period of its indicator in the kommun."""
+    return (
+        fig.is_old
+        and fig.current is not None
+        and fig.newest_year is not None
+        and fig.newest_year - fig.current.year > MAX_YEARS_APART
+    )
+
+
+def problem(fig: Figure) -> Problem | None:
+    """Why a figure does not count in the ranking, or None when it does: missing, too few
+    answers, or too old (Problem.PERIODS_APART). The number of answers is not needed here:
+    the ranking judges no difference, it only orders."""
+    found = figure_problem(fig)
+    if found not in (None, Problem.NO_ANSWER_COUNT):
+        return found
+    return Problem.PERIODS_APART if too_old(fig) else None
 
 
 def _entry(
@@ -240,8 +265,8 @@ def _entry(
     for ind in chosen:
         value = usable.get((provider.id, ind.id))  # type: ignore[arg-type]
         span = spans[ind.id]
-        if value is None:  # missing or too few answers (figure_problem says which)
-            problems[ind.id] = figure_problem(figures[ind.id]) or Problem.MISSING
+        if value is None:  # missing, too few answers or too old (problem says which)
+            problems[ind.id] = problem(figures[ind.id]) or Problem.MISSING
         else:
             problems[ind.id] = None
         if value is None:

@@ -4,7 +4,9 @@ serves the same address, indicator by indicator.
 Who serves the address comes from app.coverage, in its neutral order (by name where the
 provider chooses its areas, nearest first otherwise); nothing here reorders by ownership or
 by how well an alternative does: ranking is the priorities page's job, done openly. Each
-verdict is app.statistics.judge, the same rule as "Bäst i jämförelsen".
+verdict is app.statistics.judge, the same rule as "Bäst i jämförelsen". Beside the verdicts,
+every figure carries the kommun's level (Figure.verdict) and every provider its level
+summary (app.level_summary), the same ones cards and provider pages show.
 """
 
 from collections import Counter
@@ -13,15 +15,17 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.coverage import Place, serving
-from app.figures import Figure, figures_for, section_title
+from app.figures import Figure, Reference, figures_for, indicator_title, section_title
+from app.figures import short_title as plain_title
 from app.formatting import number, value_range, with_unit
-from app.i18n import current_lang
 from app.i18n import gettext as _
 from app.labels import outcome_label
+from app.level_summary import LevelSummary, summarise
 from app.models import Indicator, Kommun, Organisation, Provider, ProviderArea, ServiceType
 from app.models.vocab import Section, Unit
 from app.providers import organisations_of, ranked_indicators
 from app.statistics import MAX_YEARS_APART, Interval, Judgement, Method, Outcome, Problem, judge
+from app.web.basket import MAX_ITEMS
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,19 @@ class Line:
 
     @property
     def title(self) -> str:
-        ind = self.indicator
-        return ind.title_en if current_lang.get() == "en" else ind.title_sv
+        """Plain words for the table row ("Nöjd med hemtjänsten som helhet")."""
+        return plain_title(self.indicator)
+
+    @property
+    def official_title(self) -> str:
+        """The source's own title, for the detail."""
+        return indicator_title(self.indicator)
+
+    @property
+    def kommun(self) -> Reference | None:
+        """The kommun's reference (both providers are in the same kommun): the current
+        provider's, for the year of its figure, else the alternative's."""
+        return self.current.kommun or self.alternative.kommun
 
     @property
     def spans(self) -> tuple[str, str]:
@@ -73,6 +88,7 @@ class Alternative:
     organisation: Organisation
     distance_m: float | None
     groups: list[LineGroup]
+    summary: LevelSummary  # the kommun's levels over this provider's figures
 
     @property
     def lines(self) -> list[Line]:
@@ -91,6 +107,14 @@ class Rechoice:
     place: Place
     indicators: list[Indicator]
     alternatives: list[Alternative]
+    current_summary: LevelSummary
+
+    @property
+    def compare_slugs(self) -> list[str]:
+        """The current provider and the alternatives, as many as one comparison holds
+        (the first ones in the page's order)."""
+        slugs = [self.current.slug, *(a.provider.slug for a in self.alternatives)]
+        return slugs[:MAX_ITEMS]
 
 
 def build_rechoice(
@@ -122,7 +146,13 @@ def build_rechoice(
             if sec.value in by_section
         ]
         alternatives.append(
-            Alternative(s.provider, organisations[s.provider.organisation_id], s.distance_m, groups)
+            Alternative(
+                s.provider,
+                organisations[s.provider.organisation_id],
+                s.distance_m,
+                groups,
+                summarise(theirs.values()),
+            )
         )
     return Rechoice(
         current=current,
@@ -131,6 +161,7 @@ def build_rechoice(
         place=place,
         indicators=indicators,
         alternatives=alternatives,
+        current_summary=summarise(own.values()),
     )
 
 

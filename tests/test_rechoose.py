@@ -292,7 +292,7 @@ def test_every_alternative_has_a_summary_and_a_real_table(client, db) -> None:
         # One row group per indicator, headed by its title (and the section, when it starts).
         rows = [tb for tb in table.all("tbody") if "verdict-row" in tb.classes]
         assert {tb.attrs["data-indicator"] for tb in rows} == {i.id for i in ranked}
-        titles = {i.id: i.title_sv for i in ranked}
+        titles = {i.id: i.short_title_sv or i.title_sv for i in ranked}
         for tb in rows:
             header = tb.first("tr", class_="title-row").first("th")
             assert header.attrs["scope"] == "rowgroup"

@@ -11,8 +11,9 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.choice import find_guide
 from app.deps import SessionDep, TemplatesDep
-from app.figures import section_title
+from app.figures import Figure, indicator_title, section_title, short_title
 from app.formatting import distance, number
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
@@ -20,10 +21,10 @@ from app.labels import direction_text, language_label, profile_label
 from app.models import ServiceType
 from app.models.vocab import Section
 from app.priorities import WEIGHTS, PriorityForm, offered_providers, rank
-from app.providers import kommun_providers, ranked_indicators
+from app.providers import kommun_providers, level_summaries, ranked_indicators
 from app.search.text import swedish_sort_key
 from app.search_service import find_kommun, kommun_areas
-from app.statistics import Problem
+from app.statistics import MAX_YEARS_APART, Problem
 from app.web.params import number_params
 from app.web.place_input import read_place
 from app.web.rechoose_page import FieldError, service_name
@@ -40,9 +41,14 @@ def weight_label(weight: int) -> str:
     }[weight]
 
 
-def problem_text(problem: Problem | None) -> str:
+def problem_text(problem: Problem | None, figure: Figure | None = None) -> str:
+    """Why a figure does not count, as the end of "Räknas inte: ..."."""
     if problem == Problem.TOO_FEW:
         return _("För få svar")
+    if problem == Problem.PERIODS_APART and figure is not None:
+        return _("Äldre uppgift ({period}), mer än {years} år äldre än den nyaste").format(
+            period=figure.period, years=MAX_YEARS_APART
+        )
     return _("Uppgift saknas")
 
 
@@ -91,11 +97,15 @@ def priorities(
     errors = [FieldError(place_input.error_field, place_input.error)] if place_input.error else []
     everyone = kommun_providers(session, kommun, service_type)
     ranking = None
+    summaries = {}
     if form.chosen and not errors:
         offered = offered_providers(session, kommun, service_type, place_input.place)
         ranking = rank(session, offered, indicators, form)
+        # Each provider's summary of the kommun's levels: the one its card shows elsewhere.
+        summaries = level_summaries(
+            session, [e.provider for e in (*ranking.ranked, *ranking.too_little)]
+        )
 
-    english = current_lang.get() == "en"
     by_section = [
         (section_title(s), [i for i in indicators if i.section == s.value])
         for s in Section
@@ -123,7 +133,10 @@ def priorities(
         profiles=[(x, profile_label(x)) for x in profiles],
         areas=kommun_areas(session, kommun),
         ranking=ranking,
-        title_of=lambda ind: ind.title_en if english else ind.title_sv,
+        title_of=short_title,
+        official_title_of=indicator_title,
+        summaries=summaries,
+        max_years_apart=MAX_YEARS_APART,
         direction_text=direction_text,
         problem_text=problem_text,
         number=number,
@@ -132,6 +145,11 @@ def priorities(
         share_url=share_url,
         search_url=link(f"/{kommun.slug}/{service_type.id}"),
         rechoose_url=link(f"/{kommun.slug}/{service_type.id}/omval"),
+        guide_url=(
+            link(f"/{kommun.slug}/{service_type.id}/sa-valjer-du")
+            if find_guide(session, kommun, service_type)
+            else None
+        ),
     )
     # The compare buttons follow the basket cookie: going back must not show a stale page.
     response.headers["Cache-Control"] = "no-store"

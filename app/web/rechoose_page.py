@@ -1,21 +1,26 @@
 """Jämför med min nuvarande: `/{kommun}/{tjanst}/omval`, a GET form (who do you have today,
 where do you live) and, once both are known, every alternative serving that address against
 the current provider (app.rechoose). `?nuvarande=<slug>` prefills the form, so a provider
-page can link here."""
+page can link here. The result ends with how to change: the kommun's own steps, contact and
+e-service from its choice guide (app.choice), or whom to ask when it has none, and links to
+the comparison of the providers shown and to /prioritera. Never a dead end."""
 
 from dataclasses import dataclass
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from app.choice import find_guide, guide_view
 from app.deps import SessionDep, TemplatesDep
-from app.formatting import distance
+from app.formatting import distance, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.models import ServiceType
 from app.providers import kommun_providers
 from app.rechoose import build_rechoice
 from app.search_service import find_kommun, kommun_areas
+from app.web.choice_page import change_heading
+from app.web.compare_page import compare_url
 from app.web.place_input import read_place
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -69,6 +74,8 @@ def rechoose(
         else None
     )
     base = f"/{kommun.slug}/{service_type.id}"
+    found = find_guide(session, kommun, service_type)
+    guide = guide_view(session, kommun, service_type, found) if found else None
     response = templates.render(
         request,
         "rechoose.html",
@@ -90,6 +97,11 @@ def rechoose(
         action=link(f"{base}/omval") + "#resultat",
         search_url=link(base),
         priorities_url=link(f"{base}/prioritera"),
+        guide=guide,
+        guide_url=link(f"{base}/sa-valjer-du"),
+        phone_href=tel_href(guide.contact_phone) if guide and guide.contact_phone else None,
+        change_heading=change_heading(service_type),
+        compare_url=compare_url(rechoice.compare_slugs) if rechoice else None,
         distance=distance,
     )
     # The compare buttons follow the basket cookie: going back must not show a stale page.

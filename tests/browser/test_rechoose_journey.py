@@ -90,7 +90,7 @@ def test_a_resident_compares_their_provider_with_the_others(request, live_url, c
     shot("3-results")
 
     # 4. Indicator by indicator for the first alternative.
-    first.locator("summary").click()
+    first.locator(".alt-details > summary").click()
     table = first.locator("table")
     assert table.is_visible()
     assert table.locator("tbody.verdict-row").count() >= 1
@@ -142,7 +142,7 @@ def test_rechoose_works_without_javascript(no_js_page, live_url, case) -> None:
     pg.get_by_role("button", name="Jämför", exact=True).click()
     assert pg.locator(".alternative").count() == case.alternatives
     first = pg.locator(".alternative").first
-    first.locator("summary").click()  # <details> needs no script
+    first.locator(".alt-details > summary").click()  # <details> needs no script
     assert first.locator("table").is_visible()
     name = first.locator("h3").inner_text()
     first.locator("form.compare-toggle button").click()
@@ -154,3 +154,100 @@ def test_rechoose_works_without_javascript(no_js_page, live_url, case) -> None:
     assert added.locator("form.compare-toggle button").get_attribute("aria-pressed") == "true"
     assert name == added.locator("h3").inner_text()
     screenshot(pg, "rechoose-nojs-after-adding")
+
+
+# --- the kommun's levels, the way to change, and a 375 px phone ---
+
+# Words of the given cells that the browser broke across lines (hyphenated or not), and
+# cells whose content overflows them: either makes a column hard to read.
+BROKEN_WORDS_JS = """(selector) => {
+  const broken = [];
+  const shown = (el) => el.getClientRects().length > 0
+    && !el.closest('details:not([open]) > :not(summary)');
+  for (const cell of document.querySelectorAll(selector)) {
+    if (!shown(cell)) continue;
+    if (cell.scrollWidth > cell.clientWidth + 1) {
+      broken.push('overflow: ' + cell.textContent.trim());
+    }
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!shown(node.parentElement)) continue;
+      // A word is what lies between spaces and dashes: a line may end after a dash.
+      for (const m of node.data.matchAll(/[^\\s\u2013-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        if (new Set(rects.map(r => Math.round(r.top))).size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def result_url(live_url: str, case: Case) -> str:
+    return (
+        f"{live_url}/{case.kommun_slug}/hemtjanst/omval"
+        f"?nuvarande={case.current.slug}&postnummer={case.postal_code}&visa=ja"
+    )
+
+
+def assert_levels_and_the_way_on(pg) -> None:
+    first = pg.locator(".alternative").first
+    # The kommun's levels: a word beside the value, the rule one click away.
+    tags = first.locator("table td.value .level-tag")
+    assert tags.count() >= 1
+    assert set(tags.all_inner_texts()) <= {"Bra", "Godkänt", "Underkänt ⚑"}
+    assert pg.locator(".alternative .level-summary-line").count() >= 1
+    # The result ends with how to change and where to go next.
+    change = pg.locator("section.change-how")
+    assert change.locator("h2").inner_text().endswith("så gör du")
+    assert change.locator("a[href^='/jamfor?id=']").count() == 1
+    assert change.locator("a[href*='/prioritera']").count() == 1
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_levels_and_the_way_to_change(request, live_url, case, device) -> None:
+    pg = request.getfixturevalue("page" if device == "desktop" else "phone")
+    if device == "phone":
+        pg.set_viewport_size({"width": 375, "height": 812})
+    pg.goto(result_url(live_url, case))
+    first = pg.locator(".alternative").first
+    first.locator(".alt-details > summary").click()
+    assert_levels_and_the_way_on(pg)
+    first.locator("table").scroll_into_view_if_needed()
+    screenshot(pg, f"rechoose-{device}-levels")
+    if device == "phone":
+        table = first.locator("table")
+        # The first column (and the titles above each row) keep whole words, nothing spills.
+        broken = pg.evaluate(
+            BROKEN_WORDS_JS,
+            ".alternative:first-child table thead th, "
+            ".alternative:first-child table .title-row .ind-title, "
+            ".alternative:first-child table td.value:first-child",
+        )
+        assert broken == []
+        # Both providers' columns are on screen at once, with no sideways scrolling.
+        width = pg.viewport_size["width"]
+        for th in table.locator("thead th.value-col").all():
+            box = th.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+    change = pg.locator("section.change-how")
+    change.scroll_into_view_if_needed()
+    screenshot(pg, f"rechoose-{device}-how-to-change")
+
+
+def test_levels_and_the_way_to_change_without_javascript(no_js_page, live_url, case) -> None:
+    pg = no_js_page
+    pg.goto(result_url(live_url, case))
+    first = pg.locator(".alternative").first
+    first.locator(".alt-details > summary").click()
+    # The rule behind a level opens without a script.
+    rule = first.locator("td.value .level-rule-more").first
+    rule.locator("summary").click()
+    assert rule.locator(".level-rule").is_visible()
+    assert "Godkänt" in rule.locator(".level-rule").inner_text()
+    assert_levels_and_the_way_on(pg)
+    screenshot(pg, "rechoose-nojs-levels")
