@@ -14,7 +14,7 @@ for the rest, and no verdict across periods more than a year apart.
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -33,6 +33,7 @@ from app.figures import (
 from app.formatting import unit_label
 from app.i18n import gettext as _
 from app.labels import direction_text, driftsform_label
+from app.level_summary import LevelSummary, summarise
 from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
 from app.models.vocab import Direction, Section, SourceKind
 from app.providers import indicators_for
@@ -174,11 +175,25 @@ class Cell:
     def text(self) -> str:
         return self.figure.text
 
+    @property
+    def best_failed(self) -> bool:
+        """Marked best, yet underkänt by the kommun's level: the cell says both."""
+        return self.best and self.figure.verdict is not None and self.figure.verdict.key == "failed"
+
+    @property
+    def level(self) -> str:
+        """The kommun's level in words ('Underkänt'), or '' where the kommun has none."""
+        return self.figure.verdict.label if self.figure.verdict else ""
+
 
 @dataclass(frozen=True)
 class ReferenceCell:
     text: str
     details: list[str]
+    # What the value is, in words that never say more than it is (app.figures.reference_label):
+    # "Hela Täby" for the source's own figure, "Genomsnitt per utförare i Täby" for a mean.
+    label: str = ""
+    official: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,9 +215,7 @@ class Row:
     @property
     def best_failed(self) -> bool:
         """A "Bäst i jämförelsen" that is underkänt by the kommun's level: never hidden."""
-        return any(
-            c.best and c.figure.verdict and c.figure.verdict.key == "failed" for c in self.cells
-        )
+        return any(c.best_failed for c in self.cells)
 
     @property
     def all_failed(self) -> bool:
@@ -235,10 +248,18 @@ class Comparison:
     columns: list[Column]
     groups: list[Group]
     kommun: Kommun | None  # the one kommun all providers are in, else None
+    # One per column, in column order: the provider's levels summed up (app.level_summary),
+    # from the same figures as the rows, so the summary and the cells always agree.
+    summaries: list[LevelSummary] = field(default_factory=list)
 
     @property
     def slugs(self) -> list[str]:
         return [c.provider.slug for c in self.columns]
+
+    @property
+    def has_levels(self) -> bool:
+        """Any provider has a figure the kommun has set a level for."""
+        return any(s.has_levels for s in self.summaries)
 
 
 def clean_slugs(slugs: Sequence[str]) -> list[str]:
@@ -311,6 +332,7 @@ def build_comparison(
             if rows_by_section[s.value]
         ],
         kommun=one_kommun,
+        summaries=[summarise(figures[p.id].values()) for p in providers],  # type: ignore[index]
     )
 
 
@@ -322,7 +344,8 @@ def _row(ind: Indicator, figures: list[Figure], kommun_names: list[str] | None) 
     cells = []
     for i, (f, best) in enumerate(zip(figures, marks.best, strict=True)):
         details = []
-        if f.period and f.period != period:
+        # "Äldre uppgift (2022)" says the period already (shown beside the value).
+        if f.period and f.period != period and not f.is_old:
             details.append(_("gäller {period}").format(period=f.period))
         if f.discontinued and f.history_text:
             details.append(
@@ -365,13 +388,15 @@ def _reference_cell(figures: list[Figure], period: str) -> ReferenceCell:
     if ref is None:
         return ReferenceCell(_("Uppgift saknas"), [])
     details = [] if ref.period == period else [_("gäller {period}").format(period=ref.period)]
-    return ReferenceCell(ref.text, details)
+    return ReferenceCell(ref.text, details, label=ref.label, official=ref.official)
 
 
 def _reference_text(ref: Reference | None, kommun_name: str, period: str) -> str:
+    """The kommun's value under a provider's own, named for what it is ("Hela Täby: 80 %",
+    "Genomsnitt per utförare i Täby: 12")."""
     if ref is None:
         return _("Kommunen ({kommun}): uppgift saknas").format(kommun=kommun_name)
-    text = _("Kommunen ({kommun}): {value}").format(kommun=kommun_name, value=ref.text)
+    text = f"{ref.label}: {ref.text}"
     if ref.period != period:
         text += f" ({ref.period})"
     return text

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.comparison import NoMark, best_marks
-from app.figures import Figure, figures_for
+from app.figures import Figure, figures_for, short_title
 from app.models import Indicator, IndicatorValue, Provider
 from app.statistics import Outcome, judge, told_apart
 from app.web.basket import COOKIE, MAX_ITEMS
@@ -38,13 +38,19 @@ def read_table(html: str) -> Table:
     for tbody in table.all("tbody"):
         for tr in tbody.all("tr"):
             th = tr.all("th", scope="row")
-            if th:
+            if th and "summary-row" not in tr.classes:
                 rows.append((th[0], tr.all("td")))
     return Table(table, columns, rows)
 
 
 def row_title(th: Node) -> str:
-    return th.first("span", class_="ind-title").text
+    """The row's title as read: soft hyphens (for phones) are no part of the words."""
+    return th.first("span", class_="ind-title").text.replace("\u00ad", "")
+
+
+def name_of(th: Node) -> str:
+    """A provider's name in its column header, without the soft hyphens for phones."""
+    return th.first("a").text.replace("\u00ad", "")
 
 
 def value_of(td: Node) -> str:
@@ -154,7 +160,7 @@ def test_comparison_is_a_real_table_with_caption_and_headers(client, db) -> None
     assert region.attrs["aria-labelledby"] == caption.attrs["id"]
     assert region.first("table") is not None
 
-    assert [th.first("a").text for th in table.columns] == [p.name for p in providers]
+    assert [name_of(th) for th in table.columns] == [p.name for p in providers]
     assert [th.first("a").attrs["href"] for th in table.columns] == [
         f"/utforare/{p.slug}" for p in providers
     ]
@@ -171,7 +177,10 @@ def test_every_provider_has_the_same_rows_grouped_by_section(client, db) -> None
         .order_by(Indicator.section, Indicator.sort_order, Indicator.id)
     ).all()
 
-    assert [row_title(th) for th, _ in table.rows] == [i.title_sv for i in indicators]
+    # The plain short title where the indicator has one, else the official title.
+    assert [row_title(th) for th, _ in table.rows] == [
+        i.short_title_sv or i.title_sv for i in indicators
+    ]
     for _th, cells in table.rows:
         # one cell per provider plus the kommun's reference column
         assert len(cells) == len(providers) + 1
@@ -189,14 +198,14 @@ def test_every_provider_has_the_same_rows_grouped_by_section(client, db) -> None
 def test_columns_keep_the_order_the_resident_gave(client, db) -> None:
     providers = list(reversed(groups_of_three(db)[-1]))
     table = read_table(client.get(compare_path(providers)).text)
-    assert [th.first("a").text for th in table.columns] == [p.name for p in providers]
+    assert [name_of(th) for th in table.columns] == [p.name for p in providers]
 
 
 @pytest.mark.parametrize("direction", ["higher", "lower"])
 def test_best_value_is_marked_in_the_indicators_direction(client, db, direction) -> None:
     providers, indicator, best = find_ranked_case(db, direction)
     table = read_table(client.get(compare_path(providers)).text)
-    [cells] = [cells for th, cells in table.rows if row_title(th) == indicator.title_sv]
+    [cells] = [cells for th, cells in table.rows if row_title(th) == short_title(indicator)]
     marked = {i for i, td in enumerate(cells[: len(providers)]) if "is-best" in td.classes}
     assert marked == best
     for i in marked:
@@ -208,7 +217,7 @@ def test_rows_where_neither_direction_is_better_have_no_mark(client, db) -> None
     providers = groups_of_three(db)[0]
     table = read_table(client.get(compare_path(providers)).text)
     neutral = {
-        i.title_sv
+        short_title(i)
         for i in db.exec(
             select(Indicator)
             .where(Indicator.service_type_id == providers[0].service_type_id)
@@ -255,8 +264,9 @@ def test_english_comparison_uses_english_titles_and_links(client, db) -> None:
     table = read_table(response.text)
     titles = [row_title(th) for th, _ in table.rows]
     english = db.exec(
-        select(Indicator.title_en).where(Indicator.service_type_id == providers[0].service_type_id)
+        select(Indicator).where(Indicator.service_type_id == providers[0].service_type_id)
     ).all()
+    english = [i.short_title_en or i.title_en for i in english]
     assert set(titles) == set(english)
     assert all(th.first("a").attrs["href"].startswith("/en/utforare/") for th in table.columns)
 
@@ -290,9 +300,11 @@ def test_csv_has_exactly_the_rows_and_cells_shown(client, db) -> None:
 
 def shown_cell(td: Node) -> str:
     """What a reader sees in a cell, as the CSV writes it: 'value (mark, small print)'."""
-    extra = (["Bäst i jämförelsen"] if td.with_class("best-badge") else []) + [
-        d.text for d in td.with_class("cell-detail")
-    ]
+    level = [t.text.replace("⚑", "").strip() for t in td.with_class("level-tag")]
+    old = [t.text for t in td.with_class("tag-old")] + [t.text for t in td.with_class("ref-label")]
+    best = ["Bäst i jämförelsen"] if td.with_class("best-badge") else []
+    failed = [t.text for t in td.with_class("best-failed")]
+    extra = level + old + best + failed + [d.text for d in td.with_class("cell-detail")]
     value = value_of(td)
     return f"{value} ({', '.join(extra)})" if extra else value
 

@@ -4,14 +4,19 @@ The URL is the comparison (`/jamfor?id=a&id=b`): it can be shared, bookmarked an
 printed. The basket cookie only collects providers while the resident browses.
 """
 
+import re
+from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
+from starlette.routing import NoMatchFound
 
+from app.choice import find_guide
 from app.comparison import (
     MIN_ITEMS,
     Cell,
@@ -29,8 +34,8 @@ from app.comparison import (
 )
 from app.csv_export import csv_text
 from app.deps import SessionDep, TemplatesDep
+from app.i18n import current_lang, link
 from app.i18n import gettext as _
-from app.i18n import link
 from app.models import Provider
 from app.templating import Templates
 from app.web.basket import COOKIE, MAX_ITEMS, encode_basket, read_basket
@@ -73,6 +78,10 @@ def compare(
         request,
         "compare.html",
         comparison=comparison,
+        guides=guide_links(request, session, comparison),
+        rechoose_url=rechoose_url(request, comparison),
+        soft_hyphens=soft_hyphens,
+        hyphenate_name=lambda name: soft_hyphens(name, LONG_NAME_WORD),
         share_url=public_url(request, compare_url(comparison.slugs)),
         csv_url=link("/jamfor.csv") + "?" + urlencode([("id", s) for s in comparison.slugs]),
         remove_next={
@@ -84,8 +93,91 @@ def compare(
             else link("/")
         ),
         provider_url=provider_url,
+        reference_heading=reference_heading(comparison) if comparison.kommun else "",
         today=date.today(),
     )
+
+
+@dataclass(frozen=True)
+class GuideLink:
+    text: str  # "Så väljer du hemtjänst i Täby"
+    url: str
+
+
+def guide_links(request: Request, session: Session, comparison: Comparison) -> list[GuideLink]:
+    """ "Så väljer du …" for each kommun in the comparison that has written its guide: the
+    next step after comparing is choosing, and only a guide that exists is linked."""
+    st = comparison.service_type
+    service = (st.name_en if current_lang.get() == "en" else st.name_sv).lower()
+    out = []
+    for kommun in {c.kommun.code: c.kommun for c in comparison.columns}.values():
+        if find_guide(session, kommun, st) is None:
+            continue
+        path = request.app.url_path_for("choice_guide", kommun_slug=kommun.slug, tjanst=st.id)
+        text = _("Så väljer du {service} i {kommun}").format(service=service, kommun=kommun.name)
+        out.append(GuideLink(text, link(str(path))))
+    return out
+
+
+def rechoose_url(request: Request, comparison: Comparison) -> str | None:
+    """Omval ("Har du redan en utförare?") is per kommun: linked when all are in one."""
+    if comparison.kommun is None:
+        return None
+    try:
+        path = request.app.url_path_for(
+            "rechoose", kommun_slug=comparison.kommun.slug, tjanst=comparison.service_type.id
+        )
+    except NoMatchFound:
+        return None
+    return link(str(path))
+
+
+# Words longer than these do not fit their column on a 375 px phone: the first column (row
+# titles) and a provider's column (names). Chromium without a hyphenation dictionary (and
+# some browsers for Swedish) would overflow or break them anywhere without a hyphen, so
+# such words get soft hyphens: where the browser breaks one, a hyphen shows.
+LONG_WORD = 15
+LONG_NAME_WORD = 10
+VOWELS = frozenset("aeiouyåäöéüæø")
+SOFT_HYPHEN = "\u00ad"
+MIN_PART = 2  # letters kept together at the start and the end of a word
+# Consonant clusters that may begin a Swedish syllable ("språk", "skol", "ställd"): a break
+# goes before the longest of them that ends the cluster, else before its last consonant.
+ONSETS = frozenset(
+    {
+        "bl", "br", "dr", "fl", "fr", "gl", "gn", "gr", "kj", "kl", "kn", "kr", "pl", "pr",
+        "sj", "sk", "sl", "sm", "sn", "sp", "st", "sv", "tj", "tr", "tv",
+        "skr", "spl", "spr", "str", "skj", "stj",
+    }
+)  # fmt: skip
+
+
+def soft_hyphens(text: str, longer_than: int = LONG_WORD) -> str:
+    """`text` with soft hyphens between the syllables of its words longer than `longer_than`
+    letters ("för\u00adskol\u00adlä\u00adrar…"), by Swedish rules of thumb that read well
+    enough in English too. Shorter words are left alone."""
+    return re.sub(rf"\w{{{longer_than + 1},}}", lambda m: _hyphenate(m.group()), text)
+
+
+def _hyphenate(word: str) -> str:
+    lower = word.lower()
+    vowels = [i for i, ch in enumerate(lower) if ch in VOWELS]
+    breaks = []
+    for left, right in pairwise(vowels):
+        cluster = lower[left + 1 : right]
+        if not cluster or not cluster.isalpha():
+            continue  # two vowels side by side, or a digit: no break
+        onset = next(
+            (len(cluster) - k for k in range(len(cluster), 1, -1) if cluster[-k:] in ONSETS),
+            len(cluster) - 1,
+        )
+        at = left + 1 + onset
+        if lower[at - 1 : at + 1] == "ck":
+            continue  # "backe", never "bac-ke"
+        if at >= MIN_PART and len(word) - at >= MIN_PART + 1:
+            breaks.append(at)
+    parts = [word[i:j] for i, j in zip([0, *breaks], [*breaks, len(word)], strict=True)]
+    return SOFT_HYPHEN.join(parts)
 
 
 @router.get("/jamfor.csv", name="compare_csv")
@@ -294,9 +386,24 @@ def _error_page(request: Request, templates: Templates, exc: ComparisonError) ->
 
 
 def cell_text(cell: Cell) -> str:
-    """A cell as one line, the way the page shows it: value, then mark and small print."""
-    extra = ([_("Bäst i jämförelsen")] if cell.best else []) + cell.details
+    """A cell as one line, the way the page shows it: value, then the kommun's level, its
+    age, the mark (with "men ändå underkänt") and small print."""
+    extra = [cell.level] if cell.level else []
+    if cell.figure.is_old:
+        extra.append(cell.figure.old_text)
+    if cell.best:
+        extra.append(_("Bäst i jämförelsen"))
+    if cell.best_failed:
+        extra.append(_("men ändå underkänt"))
+    extra += cell.details
     return f"{cell.text} ({', '.join(extra)})" if extra else cell.text
+
+
+def reference_heading(comparison: Comparison) -> str:
+    """The reference column's heading: a place, never "hela" (the column mixes the kommun's
+    own figures with means per unit; each cell names which it is)."""
+    assert comparison.kommun is not None
+    return _("{kommun} som jämförelse").format(kommun=comparison.kommun.name)
 
 
 def comparison_csv(comparison: Comparison) -> str:
@@ -304,7 +411,7 @@ def comparison_csv(comparison: Comparison) -> str:
     header = [_("Avsnitt"), _("Uppgift"), _("Källa, enhet och period"), _("Riktning")]
     header += [f"{c.provider.name} ({c.driftsform})" for c in comparison.columns]
     if comparison.kommun:
-        header.append(_("Hela kommunen ({kommun})").format(kommun=comparison.kommun.name))
+        header.append(reference_heading(comparison))
     header.append(_("Anmärkning"))
     rows = [header]
     for group in comparison.groups:
@@ -313,7 +420,8 @@ def comparison_csv(comparison: Comparison) -> str:
             line += [cell_text(c) for c in row.cells]
             if row.reference is not None:
                 ref = row.reference
-                line.append(f"{ref.text} ({', '.join(ref.details)})" if ref.details else ref.text)
+                extra = ([ref.label] if ref.label else []) + ref.details
+                line.append(f"{ref.text} ({', '.join(extra)})" if extra else ref.text)
             line.append(row.note)
             rows.append(line)
     return csv_text(rows)
