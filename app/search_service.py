@@ -24,9 +24,10 @@ from app.coverage import (
     serving,
 )
 from app.figures import Figure, figures_for, still_published
+from app.level_summary import LevelSummary
 from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
 from app.models.vocab import Direction
-from app.providers import areas_of
+from app.providers import areas_of, level_summaries
 from app.search import InvalidSearch, SearchError, SearchParams, search_providers
 from app.search.breaker import SearchPaused
 from app.search.client import AppSearch
@@ -47,8 +48,9 @@ class SearchForm:
     """What the GET form asks for, read leniently: a bad value is ignored, never a 422.
 
     The URL uses Swedish parameter names: q, driftsform, sprak, inriktning, nya=ja, omrade
-    (where units work or are), sortera (namn, avstand or an indicator id), postnummer and fran
-    (where the resident lives: a postal code, or else a kommundel), sida.
+    (where units work or are), arskurs (F or 1–9: schools teaching it), sortera (namn, avstand
+    or an indicator id), postnummer and fran (where the resident lives: a postal code, or
+    else a kommundel), sida.
     """
 
     q: str = ""
@@ -57,6 +59,7 @@ class SearchForm:
     profiles: tuple[str, ...] = ()
     accepting_new: bool = False
     area: str | None = None
+    school_year: int | None = None  # förskoleklass = 0
     sort: str = SORT_NAME
     origin_area: str | None = None
     postal_code: str = ""
@@ -80,6 +83,7 @@ class SearchForm:
             profiles=many("inriktning"),
             accepting_new=one("nya") == "ja",
             area=one("omrade") or None,
+            school_year=_school_year(one("arskurs")),
             sort=one("sortera") or SORT_NAME,
             origin_area=one("fran") or None,
             postal_code=one("postnummer")[:10],
@@ -98,6 +102,8 @@ class SearchForm:
             out.append(("nya", "ja"))
         if self.area:
             out.append(("omrade", self.area))
+        if self.school_year is not None:
+            out.append(("arskurs", "F" if self.school_year == 0 else str(self.school_year)))
         if self.sort != SORT_NAME:
             out.append(("sortera", self.sort))
         if self.origin_area:
@@ -117,8 +123,20 @@ class SearchForm:
     @property
     def has_filters(self) -> bool:
         return bool(
-            self.driftsform or self.languages or self.profiles or self.accepting_new or self.area
+            self.driftsform
+            or self.languages
+            or self.profiles
+            or self.accepting_new
+            or self.area
+            or self.school_year is not None
         )
+
+
+def _school_year(text: str) -> int | None:
+    """'F' (förskoleklass) is 0, '1'–'9' the årskurs; anything else is no filter."""
+    if text.upper() == "F":
+        return 0
+    return int(text) if text in {str(n) for n in range(1, 10)} else None
 
 
 @dataclass(frozen=True)
@@ -138,6 +156,8 @@ class ResultCard:
     areas: list[Area]
     figures: list[Figure]
     distance_m: float | None = None
+    # The kommun's levels summed up, as on the provider page (app.level_summary).
+    summary: LevelSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +259,7 @@ def search(
             profiles=list(form.profiles),
             accepting_new=True if form.accepting_new else None,
             area=covered_area(service_type, place) or form.area,
+            school_year=form.school_year,
             sort=sort,
             lat=lat,
             lon=lon,
@@ -269,6 +290,7 @@ def search(
             form=form,
             place=place,
             card_indicators=card_indicators,
+            sort_indicator=sort_indicator,
         )
     distances = {hit["id"]: hit.get("distance_m") for hit in result.hits}
     rows = _providers_with_organisation(session, list(distances))
@@ -297,11 +319,13 @@ def sql_listing(
     form: SearchForm,
     place: Place | None,
     card_indicators: Sequence[Indicator],
+    sort_indicator: Indicator | None = None,
 ) -> SearchOutcome:
     """Every provider of the kommun and service type that passes the filters, by name or,
-    from a place, nearest first; with a place, only those app.coverage says serve it.
+    from a place, nearest first, or by a figure as the index orders it (figure_order);
+    with a place, only those app.coverage says serve it.
 
-    Free text and figure orders need the index. One kommun's providers of one service
+    Free text needs the index. One kommun's providers of one service
     type are few enough to filter and count here, which keeps the list attributes (stored
     as JSON) portable between SQLite and PostgreSQL.
     """
@@ -347,10 +371,14 @@ def sql_listing(
         facets[facet] = counts
 
     matching = [(p, o) for p, o in rows if passes(p.id)]  # type: ignore[arg-type]
+    if form.school_year is not None:
+        matching = [(p, o) for p, o in matching if form.school_year in (p.school_years or [])]
     matching.sort(key=lambda row: (swedish_sort_key(row[0].name), row[0].id))
     if form.sort == SORT_DISTANCE and place is not None:
         # Stable: equal distances (and units without coordinates, last) stay by name.
         matching.sort(key=lambda row: _nearest_first(distances.get(row[0].id)))  # type: ignore[arg-type]
+    elif sort_indicator is not None:
+        matching = figure_order(session, matching, sort_indicator)
     total = len(matching)
     pages = math.ceil(total / PER_PAGE)
     start = (form.page - 1) * PER_PAGE
@@ -363,6 +391,25 @@ def sql_listing(
         facets=facets,
         search_available=False,
     )
+
+
+def figure_order(
+    session: Session, rows: list[tuple[Provider, Organisation]], indicator: Indicator
+) -> list[tuple[Provider, Organisation]]:
+    """`rows` (in name order) ordered by a figure as the index orders it: current figures
+    best first, then older ones ("äldre uppgift", Figure.is_old) best first, then those
+    without a value; equal values stay by name. Read through figures_for, so the order is
+    the cards' own."""
+    figures = figures_for(session, [p for p, _ in rows], [indicator])
+    sign = -1 if best_first(indicator) == "desc" else 1
+
+    def key(row: tuple[Provider, Organisation]) -> tuple[int, float]:
+        figure = figures.get(row[0].id, {}).get(indicator.id)  # type: ignore[arg-type]
+        if figure is None or figure.value is None:
+            return (2, 0.0)
+        return (1 if figure.is_old else 0, sign * figure.value)
+
+    return sorted(rows, key=key)
 
 
 def _nearest_first(metres: float | None) -> tuple[bool, float]:
@@ -406,6 +453,7 @@ def _cards(
     if areas is None:
         areas = areas_of(session, [p.id for p in providers])  # type: ignore[misc]
     figures = figures_for(session, providers, indicators)
+    summaries = level_summaries(session, providers)  # one call for the page's cards
     cards = []
     for provider, organisation in rows:
         metres = distances.get(provider.id)  # type: ignore[arg-type]
@@ -419,6 +467,7 @@ def _cards(
                 areas=areas.get(provider.id, []),  # type: ignore[arg-type]
                 figures=[per[i.id] for i in indicators if i.id in per],
                 distance_m=metres,
+                summary=summaries.get(provider.id),  # type: ignore[arg-type]
             )
         )
     return cards

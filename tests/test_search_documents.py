@@ -80,6 +80,40 @@ def test_figures_hold_the_current_value_when_it_is_ok(engine: Engine) -> None:
     # there is no number to sort by, not 2023's. Other service types' indicators never count.
     assert doc["figures"] == {"U28532": 75.0, "U28534": 88.0}
     assert doc["figure_years"] == {"U28532": 2023, "U28534": 2023}
+    # Nobody else in Täby has a newer period, so these are current.
+    assert doc["figure_current"] == {"U28532": 1, "U28534": 1}
+
+
+def test_figure_current_marks_a_figure_behind_the_kommuns_newest_period(engine: Engine) -> None:
+    """The same rule as Figure.is_old: the newest period of the indicator among the kommun's
+    providers, "too few answers" counting as published; other kommuner don't count."""
+    with session_scope(engine) as s:
+        ind = f.indicator(s, "U28532")
+        old = f.provider(s, "Gammal")
+        f.indicator_value(s, old, ind, 2022, 90.0)
+        newer = f.provider(s, "Ny men för få")
+        f.indicator_value(s, newer, ind, 2023, None, status="too_few")
+        current = f.provider(s, "Aktuell")
+        f.indicator_value(s, current, ind, 2023, 70.0)
+        elsewhere = f.provider(s, "Österåker", kommun_code="0117")
+        f.indicator_value(s, elsewhere, ind, 2022, 60.0)
+        f.indicator_value(s, f.provider(s, "Ny i Österåker", kommun_code="0117"), ind, 2021, 1.0)
+    with Session(engine) as s:
+        docs = {d["name"]: d for d in provider_documents(s)}
+    assert docs["Gammal"]["figure_current"] == {"U28532": 0}
+    assert docs["Aktuell"]["figure_current"] == {"U28532": 1}
+    assert docs["Ny men för få"]["figure_current"] == {}  # no value, nothing to sort by
+    assert docs["Österåker"]["figure_current"] == {"U28532": 1}
+
+
+def test_school_years_are_in_the_document(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        f.provider(s, "Skolan", service_type_id="grundskola", school_years=[3, 0, 1, 2])
+        f.provider(s, "Hemtjänsten")
+    with Session(engine) as s:
+        docs = {d["name"]: d for d in provider_documents(s)}
+    assert docs["Skolan"]["school_years"] == [0, 1, 2, 3]
+    assert docs["Hemtjänsten"]["school_years"] == []
 
 
 def test_documents_are_built_in_a_handful_of_queries(engine: Engine) -> None:
@@ -102,7 +136,7 @@ def test_documents_are_built_in_a_handful_of_queries(engine: Engine) -> None:
         event.remove(engine, "before_cursor_execute", count)
 
     assert len(documents) == 40
-    assert len(statements) <= 4, statements
+    assert len(statements) <= 5, statements  # with the newest period per kommun
 
 
 def test_excerpt_cuts_at_a_word_boundary() -> None:

@@ -245,8 +245,63 @@ def test_sort_by_figure(meili_client, settings, engine) -> None:
     assert slugs(best_first) == ["björken", "dalen", "almen", "citronen"]
     assert [hit["figures"]["U28532"] for hit in best_first.hits] == [95.0, 80.0, 60.0, 50.0]
     assert best_first.hits[3]["figure_years"]["U28532"] == 2023
+    # Worst first among the current (2024) figures; Citronen's 2023 figure is older than
+    # the newest in Täby, so it still comes after them.
     worst_first = search(meili_client, settings, sort="figure:U28532:asc")
-    assert slugs(worst_first) == ["citronen", "almen", "dalen", "björken"]
+    assert slugs(worst_first) == ["almen", "dalen", "björken", "citronen"]
+
+
+def test_old_figures_sort_after_current_ones_and_no_value_last(
+    meili_client, settings, engine
+) -> None:
+    """Old = behind the newest period of the indicator in the provider's own kommun (as
+    Figure.is_old); too few answers counts as published. No value: last either way."""
+    with session_scope(engine) as s:
+        ind = f.indicator(s, "U28532")
+        rows = {
+            "gammal-bast": (2023, 99.0),  # the best number, but from an older year
+            "ny-bra": (2024, 90.0),
+            "ny-samre": (2024, 70.0),
+            "gammal-samre": (2022, 40.0),
+        }
+        for slug, (year, value) in rows.items():
+            f.indicator_value(s, f.provider(s, slug, slug=slug), ind, year, value)
+        few = f.provider(s, "För få", slug="for-fa")
+        f.indicator_value(s, few, ind, 2024, None, status="too_few")
+        f.provider(s, "Inget", slug="inget")
+        # In Österåker 2023 is the newest: its 2023 figure is current there.
+        osteraker = f.provider(s, "Österåker", slug="ost", kommun_code="0117")
+        f.indicator_value(s, osteraker, ind, 2023, 50.0)
+    index_database(meili_client, settings, engine)
+
+    best = search(meili_client, settings, **TABY_HEMTJANST, sort="figure:U28532:desc")
+    assert slugs(best)[:4] == ["ny-bra", "ny-samre", "gammal-bast", "gammal-samre"]
+    assert set(slugs(best)[4:]) == {"for-fa", "inget"}
+    worst = search(meili_client, settings, **TABY_HEMTJANST, sort="figure:U28532:asc")
+    assert slugs(worst)[:4] == ["ny-samre", "ny-bra", "gammal-samre", "gammal-bast"]
+    assert set(slugs(worst)[4:]) == {"for-fa", "inget"}
+    ost = search(meili_client, settings, kommun_slug="osteraker", sort="figure:U28532:desc")
+    assert ost.hits[0]["figure_current"] == {"U28532": 1}
+
+
+def test_filter_by_school_year(meili_client, settings, engine) -> None:
+    with session_scope(engine) as s:
+        for slug, years in {"f6": list(range(7)), "f9": list(range(10)), "79": [7, 8, 9]}.items():
+            f.provider(s, slug, slug=slug, service_type_id="grundskola", school_years=years)
+        f.provider(s, "okand", slug="okand", service_type_id="grundskola")
+    index_database(meili_client, settings, engine)
+
+    def teaching(year: int) -> set[str]:
+        return set(
+            slugs(search(meili_client, settings, service_type="grundskola", school_year=year))
+        )
+
+    assert teaching(0) == {"f6", "f9"}
+    assert teaching(6) == {"f6", "f9"}
+    assert teaching(8) == {"f9", "79"}
+    assert len(search(meili_client, settings, service_type="grundskola").hits) == 4
+    with pytest.raises(ValidationError):
+        SearchParams(school_year=10)
 
 
 @pytest.mark.usefixtures("world")

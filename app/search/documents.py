@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
+from app.figures import newest_years
 from app.models import (
     Area,
     Indicator,
@@ -27,6 +28,9 @@ Document = dict[str, Any]
 def provider_documents(session: Session) -> list[Document]:
     areas = _areas_by_provider(session)
     figures = _latest_figures_by_provider(session)
+    # The newest period per kommun and indicator, once for all: a figure behind it is
+    # "äldre uppgift" on the card (app.figures.Figure.is_old) and sorts after current ones.
+    newest = newest_years(session)
     rows = session.exec(
         select(Provider, Organisation, Kommun)
         .join(Organisation, col(Organisation.id) == Provider.organisation_id)
@@ -34,7 +38,7 @@ def provider_documents(session: Session) -> list[Document]:
         .order_by(col(Provider.id))
     )
     return [
-        _document(provider, organisation, kommun, areas[provider.id], figures[provider.id])
+        _document(provider, organisation, kommun, areas[provider.id], figures[provider.id], newest)
         for provider, organisation, kommun in rows
     ]
 
@@ -50,6 +54,7 @@ def _document(
     kommun: Kommun,
     areas: list[tuple[str, str]],
     figures: dict[str, tuple[float, int]],
+    newest: dict[tuple[str, str], int] | None = None,
 ) -> Document:
     area_names = [name for _, name in areas]
     document: Document = {
@@ -82,6 +87,15 @@ def _document(
         "presentation_excerpt": excerpt(provider.presentation),
         "figures": {indicator: value for indicator, (value, _) in figures.items()},
         "figure_years": {indicator: year for indicator, (_, year) in figures.items()},
+        # 1 for a figure from the newest period of its indicator in the kommun, 0 for an
+        # older one; sorted on before the value, so old figures rank after current ones.
+        # Only where there is a value: without one the provider sorts last either way.
+        "figure_current": {
+            indicator: int(year >= (newest or {}).get((kommun.code, indicator), year))
+            for indicator, (_, year) in figures.items()
+        },
+        # Årskurser taught (förskoleklass = 0), for the grundskola filter and the card.
+        "school_years": sorted(set(provider.school_years or [])),
     }
     geo = _geo(provider.lat, provider.lon)
     if geo:

@@ -25,7 +25,14 @@ SEARCHABLE_ATTRIBUTES = [
 
 FACETS = ["driftsform", "languages", "profiles", "accepting_new", "areas"]
 
-FILTERABLE_ATTRIBUTES = ["service_type", "kommun_slug", "kommun_code", *FACETS, "_geo"]
+FILTERABLE_ATTRIBUTES = [
+    "service_type",
+    "kommun_slug",
+    "kommun_code",
+    *FACETS,
+    "school_years",
+    "_geo",
+]
 
 # What a hit carries: the folded copies, the sort key and the full presentation are
 # index internals.
@@ -53,6 +60,8 @@ DISPLAYED_ATTRIBUTES = [
     "_geo",
     "figures",
     "figure_years",
+    "figure_current",
+    "school_years",
 ]
 
 # Enough for the largest kommun's units of one service type, with room to spare;
@@ -71,8 +80,17 @@ def figure_attribute(indicator_id: str) -> str:
     return f"figures.{indicator_id}"
 
 
+def figure_current_attribute(indicator_id: str) -> str:
+    """1 when the provider's figure is from the indicator's newest period in the kommun."""
+    return f"figure_current.{indicator_id}"
+
+
 def providers_index_settings(indicator_ids: Iterable[str]) -> dict[str, Any]:
-    figure_sorts = [figure_attribute(indicator_id) for indicator_id in sorted(indicator_ids)]
+    figure_sorts = [
+        attribute(indicator_id)
+        for indicator_id in sorted(indicator_ids)
+        for attribute in (figure_current_attribute, figure_attribute)
+    ]
     return {
         "searchableAttributes": SEARCHABLE_ATTRIBUTES,
         "displayedAttributes": DISPLAYED_ATTRIBUTES,

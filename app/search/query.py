@@ -7,7 +7,12 @@ import meilisearch
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.search.errors import translated_errors
-from app.search.index_settings import FACETS, LOCALES, figure_attribute
+from app.search.index_settings import (
+    FACETS,
+    LOCALES,
+    figure_attribute,
+    figure_current_attribute,
+)
 from app.settings import Settings
 
 MAX_PER_PAGE = 100
@@ -31,6 +36,8 @@ class SearchParams(BaseModel):
     profiles: list[str] = Field(default_factory=list)
     accepting_new: bool | None = None
     area: str | None = None
+    # An årskurs the school teaches (förskoleklass = 0): a filter, not a counted facet.
+    school_year: int | None = Field(default=None, ge=0, le=9)
     sort: str = Field(default="name", pattern=SORT_PATTERN)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
@@ -129,6 +136,8 @@ def _base_filter(params: SearchParams) -> list[str]:
         base.append(f"kommun_slug = {quote(params.kommun_slug)}")
     if params.service_type:
         base.append(f"service_type = {quote(params.service_type)}")
+    if params.school_year is not None:
+        base.append(f"school_years = {params.school_year}")
     return base
 
 
@@ -154,7 +163,13 @@ def _sort(params: SearchParams) -> list[str]:
         return [f"_geoPoint({params.lat:.6f}, {params.lon:.6f}):asc", *NAME_ORDER]
     if params.sort.startswith("figure:"):
         _, indicator_id, direction = params.sort.split(":")
-        return [f"{figure_attribute(indicator_id)}:{direction}", *NAME_ORDER]
+        # Current figures first (figure_current 1 before 0), best first within each; a
+        # provider without a value has neither field and comes last.
+        return [
+            f"{figure_current_attribute(indicator_id)}:desc",
+            f"{figure_attribute(indicator_id)}:{direction}",
+            *NAME_ORDER,
+        ]
     return NAME_ORDER
 
 

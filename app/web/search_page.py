@@ -16,14 +16,27 @@ from app import search_service as svc
 from app.choice import find_guide, guide_view
 from app.coverage import Place, normalise_postal_code
 from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
+from app.figures import short_title
 from app.formatting import distance, postal_code, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
-from app.labels import driftsform_label, language_label, profile_label
+from app.labels import (
+    SCHOOL_YEARS,
+    driftsform_label,
+    has_school_years,
+    language_label,
+    profile_label,
+    provider_nouns,
+    school_year_label,
+    school_year_name,
+    school_years_text,
+    shows_accepting_new,
+)
 from app.models import Area, Indicator, ServiceType
 from app.models.vocab import Driftsform
-from app.providers import indicators_for, key_indicators
+from app.providers import indicators_for, key_indicators, providers_by_slugs
 from app.search.text import fold, swedish_sort_key
+from app.web.basket import read_basket
 from app.web.params import number_params
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -65,6 +78,25 @@ class SortOption:
 class FieldError:
     field: str  # the id of the control it belongs to
     message: str
+
+
+@dataclass(frozen=True)
+class SchoolYearOption:
+    value: str  # "" (all), "F", "1" … "9"
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class CompareNow:
+    """The basket's providers of this page's service type: what "Jämför nu" compares."""
+
+    slugs: list[str]
+    url: str  # straight to the comparison with two or more, else the basket page
+
+    @property
+    def count(self) -> int:
+        return len(self.slugs)
 
 
 @dataclass(frozen=True)
@@ -110,6 +142,13 @@ def search_page(
         raise not_found()
 
     form = svc.SearchForm.from_query(request.query_params)
+    if not shows_accepting_new(service_type.id):
+        # "Tar emot nya" says nothing true about a school (app.labels): an old link's
+        # nya=ja must not filter on it either.
+        form = replace(form, accepting_new=False)
+    if not has_school_years(service_type.id):
+        form = replace(form, school_year=None)
+    nouns = provider_nouns(service_type.id, service_name(service_type))
     base = link(f"/{kommun.slug}/{service_type.id}")
     indicators = indicators_for(session, service_type.id)
     sortable = svc.sortable_indicators(indicators)
@@ -158,11 +197,23 @@ def search_page(
         base=base,
         outcome=outcome,
         facet_groups=_facet_groups(
-            service_type, form, outcome.facets, areas, place_decides_area=bool(place and area_based)
+            service_type,
+            form,
+            outcome.facets,
+            areas,
+            place_decides_area=bool(place and area_based),
         ),
+        school_year_options=_school_year_options(service_type.id, form),
         active_filters=_active_filters(base, form, areas),
         sort_options=_sort_options(sortable, name_order=not (place and not area_based)),
+        nouns=nouns,
+        show_accepting_new=shows_accepting_new(service_type.id),
+        show_school_years=has_school_years(service_type.id),
+        school_years_text=school_years_text,
+        compare_now=_compare_now(request, session, service_type.id),
+        next_steps=_next_steps(request, kommun.slug, service_type.id),
         sort_indicator=sort_indicator,
+        sort_indicator_title=short_title(sort_indicator) if sort_indicator else "",
         sorted_by_distance=sorted_by_distance,
         distance_needs_origin=form.sort == svc.SORT_DISTANCE and place is None,
         # A home-care office's distance says little: the staff come to you.
@@ -198,6 +249,40 @@ def search_page(
     if partial:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _compare_now(request: Request, session, service_type_id: str) -> CompareNow:
+    """The chosen providers of this service type, in the order they were chosen: a basket
+    may hold other kinds too, and a comparison is of one kind."""
+    chosen = providers_by_slugs(session, read_basket(request))
+    slugs = [p.slug for p in chosen if p.service_type_id == service_type_id]
+    if len(slugs) >= 2:
+        url = link("/jamfor") + "?" + urlencode([("id", s) for s in slugs])
+    else:
+        url = link("/jamfor")
+    return CompareNow(slugs, url)
+
+
+def _next_steps(request: Request, kommun_slug: str, tjanst: str) -> dict[str, str]:
+    """Links to omval and /prioritera, by route name; a route not (yet) there is left out."""
+    out = {}
+    for key, name in (("rechoose", "rechoose"), ("priorities", "priorities")):
+        try:
+            path = request.app.url_path_for(name, kommun_slug=kommun_slug, tjanst=tjanst)
+        except NoMatchFound:
+            continue
+        out[key] = link(str(path))
+    return out
+
+
+def _school_year_options(service_type_id: str, form: svc.SearchForm) -> list[SchoolYearOption]:
+    """'Alla årskurser', F, 1–9: for grundskola only."""
+    if not has_school_years(service_type_id):
+        return []
+    return [SchoolYearOption("", _("Alla årskurser"), form.school_year is None)] + [
+        SchoolYearOption(school_year_label(y), school_year_name(y), form.school_year == y)
+        for y in SCHOOL_YEARS
+    ]
 
 
 def _place_name(place: Place | None) -> str:
@@ -307,6 +392,8 @@ def _facet_groups(
         groups = [area, driftsform, accepting, languages, profiles]
     if place_decides_area:
         groups.remove(area)
+    if not shows_accepting_new(service_type.id):
+        groups.remove(accepting)
     return [_with_dom_ids(g) for g in groups if g.options]
 
 
@@ -348,6 +435,8 @@ def _active_filters(base: str, form: svc.SearchForm, areas: list[Area]) -> list[
     if form.area:
         name = next((a.name for a in areas if a.slug == form.area), form.area)
         out.append(ActiveFilter(_("Område: {name}").format(name=name), without(area=None)))
+    if form.school_year is not None:
+        out.append(ActiveFilter(school_year_name(form.school_year), without(school_year=None)))
     for v in form.languages:
         rest = tuple(x for x in form.languages if x != v)
         label = _("Språk: {language}").format(language=language_label(v))
@@ -366,6 +455,7 @@ def _filter_count(form: svc.SearchForm) -> int:
         + len(form.profiles)
         + int(form.accepting_new)
         + int(form.area is not None)
+        + int(form.school_year is not None)
     )
 
 
@@ -375,7 +465,7 @@ def _sort_options(sortable: list[Indicator], name_order: bool = True) -> list[So
         *([SortOption(svc.SORT_NAME, _("Namn, A–Ö"))] if name_order else []),
         SortOption(svc.SORT_DISTANCE, _("Avstånd, närmast först")),
         *(
-            SortOption(i.id, _("{indicator}, bäst först").format(indicator=indicator_title(i)))
+            SortOption(i.id, _("{indicator}, bäst först").format(indicator=short_title(i)))
             for i in sortable
         ),
     ]

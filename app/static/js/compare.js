@@ -1,7 +1,8 @@
 /* Progressive enhancement for the comparison basket. Without this script every
    [data-compare-toggle] form posts and the page reloads; with it the form posts in the
-   background (Accept: application/json), the button and the header's count update in
-   place, and the change is announced to screen readers. */
+   background (Accept: application/json), the button, the visible "✓ Tillagd i jämförelsen"
+   line with its "Jämför nu (2)" link and the header's count update in place, and the
+   change is announced to screen readers. */
 (function () {
   "use strict";
   if (!window.fetch || !window.URLSearchParams || !window.FormData) return;
@@ -42,6 +43,53 @@
     // The server renders this link to the basket overview (/jamfor); keep it if present.
     if (!link.getAttribute("href")) link.href = data.compare_url;
     link.hidden = data.count === 0;
+  }
+
+  // The chosen providers of this page's kind ([data-compare-here] on the search page),
+  // what "Jämför nu" compares; elsewhere the whole basket and the basket page.
+  var hereBox = document.querySelector("[data-compare-here]");
+  var here = hereBox
+    ? hereBox.getAttribute("data-compare-here").split(" ").filter(function (s) { return s; })
+    : null;
+
+  function fill(template, n) {
+    return (template || "").replace("{n}", String(n));
+  }
+
+  function updateStates(slug, data) {
+    if (here) {
+      here = here.filter(function (s) { return s !== slug; });
+      if (data.in_basket) here.push(slug);
+    }
+    var count = here ? here.length : data.count;
+    var url = hereBox ? hereBox.getAttribute("data-compare-start") : null;
+    if (here && count >= 2) {
+      url = hereBox.getAttribute("data-compare-url") + "?" +
+        here.map(function (s) { return "id=" + encodeURIComponent(s); }).join("&");
+    }
+    var controls = document.querySelectorAll("[data-compare-control]");
+    Array.prototype.forEach.call(controls, function (control) {
+      var state = control.querySelector("[data-compare-state]");
+      var action = control.querySelector('input[name="action"]');
+      var now = control.querySelector("[data-compare-now]");
+      if (!state || !action) return;
+      var chosen = action.value === "remove";
+      state.hidden = !chosen;
+      var added = state.querySelector("[data-compare-added]");
+      if (added) {
+        added.textContent = fill(
+          count === 1 ? state.getAttribute("data-added-one") : state.getAttribute("data-added-many"),
+          count
+        );
+      }
+      var more = state.querySelector("[data-compare-more]");
+      if (more) more.hidden = count >= 2;
+      if (now) {
+        now.hidden = !chosen || count < 2;
+        now.textContent = fill(state.getAttribute("data-compare-now-text"), count);
+        if (url) now.href = url;
+      }
+    });
   }
 
   function updateForm(form, data) {
@@ -99,6 +147,7 @@
         if (result.ok) {
           updateForm(form, result.data);
           updateHeader(result.data);
+          updateStates(form.getAttribute("data-slug"), result.data);
           clearMessage(form);
         } else {
           showMessage(form, result.data);
