@@ -166,7 +166,8 @@ def ensure_definitions(
 ) -> dict[str, Indicator]:
     """The indicators (and their service types), created from the catalogue when missing.
 
-    Existing rows are left exactly as they are: the kommun may have edited their texts.
+    Existing rows are left as they are (the kommun may have edited their texts), except
+    that an empty short title is filled from the catalogue.
     """
     ids = sorted(set(indicator_ids))
     have = {i.id: i for i in session.exec(select(Indicator).where(Indicator.id.in_(ids))).all()}  # type: ignore[attr-defined]
@@ -185,7 +186,25 @@ def ensure_definitions(
         (catalogue.indicators()[i] | (overrides or {}).get(i, {}) for i in missing),
         existing=[],
     )
+    _fill_short_titles(w, list(have.values()))
     return have | {key[0]: row for key, row in created.items()}
+
+
+SHORT_TITLES = ("short_title_sv", "short_title_en")
+
+
+def _fill_short_titles(w: Writer, stored: list[Indicator]) -> None:
+    """Short titles came after many definitions were stored: an empty one is filled from
+    the catalogue. Every other field, and a short title someone has written, stays."""
+    records, rows = [], []
+    for ind in stored:
+        defined = catalogue.indicators().get(ind.id, {})
+        empty = {f: defined[f] for f in SHORT_TITLES if not getattr(ind, f) and defined.get(f)}
+        if empty:
+            records.append({"id": ind.id} | empty)
+            rows.append(ind)
+    if records:
+        w.sync(Indicator, ["id"], records, existing=rows)
 
 
 def check_service_type(

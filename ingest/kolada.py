@@ -29,7 +29,7 @@ from app.models import (
     ProviderSourceId,
     ReferenceValue,
 )
-from app.models.vocab import Driftsform, ValueStatus
+from app.models.vocab import Driftsform, ReferenceBasis, ValueStatus
 from app.settings import Settings
 from ingest import catalogue
 from ingest.errors import IngestFailed, InputError
@@ -52,6 +52,9 @@ from ingest.writer import Writer
 SOURCE = "Kolada"  # shown as "Källa: Kolada", as Kolada's terms require
 ORIGIN = "kolada"  # Provider.origin and ProviderSourceId.source
 SWEDEN = "0000"
+# The source's own figure for the kommun or the country, never a mean of its units: the
+# pages may call it "Hela Täby" / "Hela Sverige" (app.figures.reference_label).
+OFFICIAL = ReferenceBasis.OFFICIAL.value
 MAX_IDS = 25  # Kolada v3 takes at most 25 ids in one comma-separated path segment
 PER_PAGE = 5000  # v3's largest page: fewer requests
 # Kolada's auspice: T = every provider, X = not split by regi. Any other value (E, P, O ...)
@@ -316,7 +319,10 @@ def write_kolada(session: Session, data: KoladaData, today: date) -> Writer:
         ["municipality_code", "indicator_id", "year"],
         (
             merge_figure(
-                _keep_published(f.fields() | {"municipality_code": key[0]}, ref_stored.get(key)),
+                _keep_published(
+                    f.fields() | {"municipality_code": key[0], "basis": OFFICIAL},
+                    ref_stored.get(key),
+                ),
                 ref_stored.get(key),
                 today,
             )

@@ -112,6 +112,8 @@ class ProviderFileRow(UnitRef, UnitFacts):
             raise RuleError("driftsform", "skriv kommunal, privat eller ideburen")
         if self.presentation and self.presentation_updated is None:
             raise RuleError("presentation_updated", "ange datum för presentationen")
+        if self.school_years and self.service_type != "grundskola":
+            raise RuleError("school_years", "årskurser anges bara för grundskola")
         return self
 
 

@@ -27,7 +27,7 @@ from app.models import (
     ProviderSourceId,
     ReferenceValue,
 )
-from app.models.vocab import Driftsform, ValueStatus
+from app.models.vocab import Driftsform, ReferenceBasis, ValueStatus
 from app.settings import Settings
 from ingest import catalogue
 from ingest.errors import IngestFailed, InputError
@@ -51,6 +51,9 @@ from ingest.writer import Writer
 SOURCE = "Skolverket"
 ORIGIN = "skolverket"
 SWEDEN = "0000"
+# The source's own figure for the kommun or the country, never a mean of its units: the
+# pages may call it "Hela Täby" / "Hela Sverige" (app.figures.reference_label).
+OFFICIAL = ReferenceBasis.OFFICIAL.value
 ACCEPT = "application/vnd.skolverket.plannededucations.api.v4.hal+json"
 PAGE_SIZE = 100
 MAX_PAGES = 500
@@ -285,7 +288,7 @@ def write_skolverket(session: Session, data: SkolverketData, today: date) -> Wri
             records.append(school.facts | {"slug": provider.slug, "organisation_id": org_id})
         else:
             # The kommun's own data wins; Skolverket only fills what is empty.
-            empty = {k: v for k, v in school.facts.items() if getattr(provider, k) is None}
+            empty = {k: v for k, v in school.facts.items() if getattr(provider, k) in (None, [])}
             records.append(empty | {"slug": provider.slug})
     if errors:
         raise IngestFailed(errors)
@@ -341,7 +344,11 @@ def write_skolverket(session: Session, data: SkolverketData, today: date) -> Wri
         ReferenceValue,
         ["municipality_code", "indicator_id", "year"],
         (
-            merge_figure(f.fields() | {"municipality_code": SWEDEN}, ref_stored.get(key), today)
+            merge_figure(
+                f.fields() | {"municipality_code": SWEDEN, "basis": OFFICIAL},
+                ref_stored.get(key),
+                today,
+            )
             for key, f in data.national.items()
         ),
         existing=ref_stored.values(),
@@ -505,6 +512,7 @@ def _school(http: HttpClient, base: str, code: str, kommun: str) -> School:
 
     facts: dict[str, Any] = {"name": name, **_contact(body, url, errors)}
     facts |= _coordinates(body, url, errors)
+    facts["school_years"] = school_years(body)
     figures: dict[tuple[str, int], Figure] = {}
     for form in _forms(body, url, errors):
         figures |= _statistics(http, base, code, form, errors)
@@ -531,6 +539,27 @@ def _school(http: HttpClient, base: str, code: str, kommun: str) -> School:
         where=url,
         warning=warning,
     )
+
+
+# The forms of schooling whose years a resident asks about ("F-6", "7-9"): förskoleklass
+# is year 0 (F), grundskola and anpassad grundskola 1-9 (10 in specialskola is not read).
+SCHOOL_YEAR_FORMS = ("fsk", "gr", "gran")
+
+
+def school_years(body: dict[str, Any]) -> list[int]:
+    """The årskurser the unit teaches, from typeOfSchooling's schoolYears, F as 0: a sorted
+    list ([] when the detail does not say). Years it does not teach are never guessed."""
+    years: set[int] = set()
+    for form in body.get("typeOfSchooling") or []:
+        if not isinstance(form, dict) or form.get("code") not in SCHOOL_YEAR_FORMS:
+            continue
+        for year in form.get("schoolYears") or []:
+            text = str(year).strip().upper()
+            if text == "F" or form.get("code") == "fsk":
+                years.add(0)
+            elif text.isdigit() and 0 <= int(text) <= 10:
+                years.add(int(text))
+    return sorted(years)
 
 
 def _forms(body: dict[str, Any], url: str, errors: Errors) -> list[Form]:

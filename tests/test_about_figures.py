@@ -139,3 +139,37 @@ def test_english_page(client) -> None:
     response = client.get("/en/om-siffrorna")
     assert response.status_code == 200
     assert dom(response.text).first("html").attrs["lang"] == "en"
+
+
+def section_text(page: Node, heading_id: str) -> str:
+    return page.first("section", **{"aria-labelledby": heading_id}).text
+
+
+def test_the_level_summary_rule_is_stated_where_the_summaries_link(page) -> None:
+    assert page.first("h2", id="nivaer")
+    assert page.first("nav", class_="toc").first("a", href="#nivaer")
+    text = section_text(page, "nivaer")
+    # What counts, the status, the red flag, the arrow and what is never an input.
+    assert "Bara aktuella siffror där utförarens kommun har bestämt nivåer räknas" in text
+    assert "den sämsta nivån" in text
+    assert "röd flagga" in text and "”Röd flagga”" in text
+    assert "samma försiktiga regel" in text and "tydligt bättre" in text
+    for arrow in ("↗ Bättre", "↘ Sämre", "→ Oförändrat", "Kan inte avgöras"):
+        assert arrow in text
+    assert "Driftsform" in text and "används aldrig" in text
+    assert "Bäst i en jämförelse betyder inte godkänt" in text
+
+
+def test_the_reference_labels_are_explained_with_the_pages_own_words(page) -> None:
+    from app.figures import reference_label
+
+    assert page.first("nav", class_="toc").first("a", href="#jamforelsevarden")
+    section = page.first("section", **{"aria-labelledby": "jamforelsevarden"})
+    terms = [dt.text for dt in section.all("dt")]
+    assert terms == [
+        reference_label("official", "Täby"),
+        reference_label("unit_mean", "Täby"),
+        reference_label("total", "Täby"),
+    ]
+    assert terms == ["Hela Täby", "Genomsnitt per utförare i Täby", "Summa för Täby"]
+    assert "aldrig ”Hela Täby”" in section.text

@@ -76,3 +76,24 @@ def test_the_discontinued_year_is_stored_with_the_definition(engine) -> None:
         s.commit()
     with Session(engine) as s:
         assert s.get(Indicator, "U23496").discontinued_after == 2023
+
+
+def test_every_indicator_has_a_plain_short_title_in_both_languages() -> None:
+    rows = _rows(SAMPLE / "indicators.csv")
+    for row in rows:
+        for lang in ("sv", "en"):
+            short = row[f"short_title_{lang}"]
+            assert short, (row["id"], lang)
+            assert len(short) <= 45, (row["id"], short)
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["U21468"]["short_title_sv"] == "Nöjd med hemtjänsten som helhet"
+    assert by_id["U21468"]["short_title_en"] == "Satisfied with home care overall"
+    assert (
+        by_id["sos-hemtjanst-personalkontinuitet"]["short_title_sv"]
+        == "Antal personal kunden möter på 14 dagar"
+    )
+
+
+def test_the_source_definitions_carry_the_short_titles() -> None:
+    for indicator_id, record in catalogue.indicators().items():
+        assert record["short_title_sv"] and record["short_title_en"], indicator_id

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.models import (
+    Indicator,
     IndicatorValue,
     IngestRun,
     Kommun,
@@ -685,3 +686,30 @@ def _value(ou: str, value: float, kpi: str = "U21468") -> dict:
         "period": 2023,
         "values": [{"count": 1, "gender": "T", "status": "", "value": value}],
     }
+
+
+def test_kolada_references_are_the_sources_own_figures_with_honest_labels(settings, engine, api):
+    # A kommun reference stored before as a mean of units: Kolada's kommun value replaces it,
+    # and with it what the reference is ("Hela Täby" is then true).
+    with Session(engine) as s:
+        ind = factories.indicator(s, "U21468", source_kind="survey", source_name="Kolada")
+        factories.reference_value(
+            s, ind, 70.0, municipality_code="0160", year=2023, basis="unit_mean"
+        )
+        s.commit()
+    run(settings)
+    with Session(engine) as s:
+        refs = s.exec(select(ReferenceValue)).all()
+        assert len(refs) == 4
+        assert {r.basis for r in refs} == {"official"}
+
+
+def test_kpi_definitions_get_plain_short_titles(settings, engine, api):
+    run(settings)
+    with Session(engine) as s:
+        nojd = s.get(Indicator, "U21468")
+        assert nojd.title_sv.startswith("Brukarbedömning hemtjänst äldreomsorg")  # Kolada's
+        assert (nojd.short_title_sv, nojd.short_title_en) == (
+            "Nöjd med hemtjänsten som helhet",
+            "Satisfied with home care overall",
+        )

@@ -400,3 +400,37 @@ def test_cli_reads_a_file_and_reports_a_broken_one(
     bad = runner.invoke(cli_module.cli, ["file", str(broken), "--kind", "surveys", "--dry-run"])
     assert bad.exit_code == 1
     assert "rad 2, fält 'value'" in bad.output and "inget har ändrats" in bad.output
+
+
+def test_a_schools_arskurser_are_read_from_the_providers_file(settings, engine, tmp_path):
+    with Session(engine) as s:
+        factories.kommun(s, "0160")
+        s.commit()
+    assert "school_years" in rows_of(TEMPLATES / "providers.csv")[0]  # in the template
+    path = edited(
+        tmp_path,
+        Kind.PROVIDERS,
+        name="Exempelskolan",
+        service_type="grundskola",
+        school_years="F–6",  # an en dash, as Word and Excel write it
+    )
+    load(settings, path, Kind.PROVIDERS)
+    with Session(engine) as s:
+        assert s.exec(select(Provider)).one().school_years == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_arskurser_for_a_preschool_or_in_words_are_refused(settings, engine, tmp_path):
+    with Session(engine) as s:
+        factories.kommun(s, "0160")
+        s.commit()
+    errors = _fails(settings, edited(tmp_path, Kind.PROVIDERS, school_years="F-6"), Kind.PROVIDERS)
+    assert [(e.field, e.message) for e in errors] == [
+        ("school_years", "årskurser anges bara för grundskola")
+    ]
+    errors = _fails(
+        settings,
+        edited(tmp_path, Kind.PROVIDERS, service_type="grundskola", school_years="lågstadiet"),
+        Kind.PROVIDERS,
+    )
+    assert errors[0].field == "school_years"
+    assert "F-6" in errors[0].message

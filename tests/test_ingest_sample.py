@@ -268,3 +268,24 @@ def test_changed_document_shape_rebuilds_an_unchanged_database(settings, monkeyp
     assert again.total.created == again.total.updated == 0
     assert again.indexed is not None and again.index_note == ""
     assert all(d["shape"] == 2 for d in live_documents(settings))
+
+
+def test_short_titles_and_arskurser_are_loaded_from_the_sample(sample_app) -> None:
+    indicators = {r["id"]: r for r in csv_rows("indicators.csv")}
+    providers = {r["slug"]: r for r in csv_rows("providers.csv")}
+    with Session(sample_app.state.engine) as s:
+        for ind in s.exec(select(Indicator)).all():
+            row = indicators[ind.id]
+            assert (ind.short_title_sv, ind.short_title_en) == (
+                row["short_title_sv"],
+                row["short_title_en"],
+            )
+            assert ind.short_title_sv
+        spans = {"F-6": list(range(7)), "F-9": list(range(10)), "7-9": [7, 8, 9]}
+        for p in s.exec(select(Provider)).all():
+            if p.service_type_id == "grundskola":
+                assert p.school_years == spans[providers[p.slug]["school_years"]], p.slug
+            else:
+                assert p.school_years == [], p.slug
+        schools = s.exec(select(Provider).where(Provider.service_type_id == "grundskola")).all()
+        assert {tuple(p.school_years) for p in schools} == {tuple(v) for v in spans.values()}

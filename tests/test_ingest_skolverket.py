@@ -631,3 +631,130 @@ def test_a_status_of_200_ok_is_accepted_and_another_status_is_reported(settings,
     api.routes["detail"].respond(json=detail)
     [error] = _fails(settings)
     assert (error.where, error.field) == (DETAIL, "status")
+
+
+# --- årskurser, short titles and honest references ------------------------------------------
+
+
+def test_a_school_stores_its_arskurser_from_type_of_schooling(settings, engine, api):
+    # The recorded detail: förskoleklass (schoolYears ["0"]) and grundskola 1-9.
+    run(settings)
+    with Session(engine) as s:
+        assert school(s).school_years == list(range(10))
+
+
+@pytest.mark.parametrize(
+    ("offered", "years"),
+    [
+        ([GR], list(range(1, 10))),
+        ([{"code": "gr", "schoolYears": ["7", "8", "9"]}], [7, 8, 9]),
+        ([{"code": "fsk", "schoolYears": ["0"]}, GRAN], [0, 1, 9]),
+        # A form we do not read (gymnasium) and a year that is not a number are left out.
+        ([{"code": "gy", "schoolYears": ["1"]}, {"code": "gr", "schoolYears": ["x", "4"]}], [4]),
+        ([{"code": "gr"}], []),
+    ],
+)
+def test_arskurser_come_only_from_the_forms_of_grundskola(settings, engine, api, offered, years):
+    api.routes["detail"].respond(json=detail_with(typeOfSchooling=offered))
+    run(settings)
+    with Session(engine) as s:
+        assert school(s).school_years == years
+
+
+def test_a_kommun_school_without_arskurser_gets_them_and_one_with_them_keeps_them(
+    settings, engine, api
+):
+    with Session(engine) as s:
+        mine = factories.provider(
+            s,
+            "Abisko skola",
+            kommun_code="2584",
+            service_type_id="grundskola",
+            origin="kommun",
+        )
+        s.add(ProviderSourceId(provider_id=mine.id, source="skolverket", external_id=ABISKO))
+        s.commit()
+        mine_id = mine.id
+    run(settings)
+    with Session(engine) as s:
+        assert s.get(Provider, mine_id).school_years == list(range(10))
+        s.get(Provider, mine_id).school_years = [7, 8, 9]  # the kommun's own word
+        s.commit()
+    run(settings)
+    with Session(engine) as s:
+        assert s.get(Provider, mine_id).school_years == [7, 8, 9]
+
+
+def test_indicators_it_creates_have_plain_short_titles(settings, engine, api):
+    run(settings)
+    with Session(engine) as s:
+        merit = s.get(Indicator, "averageGradesMeritRating9thGrade")
+        assert merit.title_sv == "Genomsnittligt meritvärde i årskurs 9"
+        assert (merit.short_title_sv, merit.short_title_en) == (
+            "Meritvärde i årskurs 9",
+            "Merit rating in year 9",
+        )
+        for ind in s.exec(select(Indicator)).all():
+            assert ind.short_title_sv and ind.short_title_en, ind.id
+
+
+def test_an_existing_definition_gets_an_empty_short_title_filled_and_nothing_else(
+    settings, engine, api
+):
+    with Session(engine) as s:
+        factories.indicator(
+            s,
+            "certifiedTeachersQuota",
+            service_type_id="grundskola",
+            section=2,
+            title_sv="Lärare med legitimation (kommunens text)",
+            unit="percent",
+            source_kind="register",
+            source_name="Skolverket",
+        )
+        factories.indicator(
+            s,
+            "studentsPerTeacherQuota",
+            service_type_id="grundskola",
+            section=2,
+            title_sv="Elever per lärare (kommunens text)",
+            short_title_sv="Elever per lärare, kommunens ord",
+            unit="ratio",
+            direction="lower",
+            source_kind="register",
+            source_name="Skolverket",
+        )
+        s.commit()
+    run(settings)
+    with Session(engine) as s:
+        filled = s.get(Indicator, "certifiedTeachersQuota")
+        assert filled.title_sv == "Lärare med legitimation (kommunens text)"  # kept
+        assert filled.short_title_sv == "Legitimerade och behöriga lärare"  # was empty
+        kept = s.get(Indicator, "studentsPerTeacherQuota")
+        assert kept.short_title_sv == "Elever per lärare, kommunens ord"
+        assert kept.short_title_en == "Pupils per teacher"  # was empty
+    before = database_snapshot(engine)
+    run(settings)
+    assert database_snapshot(engine) == before
+
+
+def test_national_values_are_the_sources_own_figures(settings, engine, api):
+    with Session(engine) as s:
+        # A reference stored earlier as a mean of units is Skolverket's own figure now.
+        ind = factories.indicator(
+            s,
+            "certifiedTeachersQuota",
+            service_type_id="grundskola",
+            section=2,
+            source_kind="register",
+            source_name="Skolverket",
+        )
+        factories.reference_value(s, ind, 70.0, municipality_code="0000", basis="unit_mean")
+        s.commit()
+    run(settings)
+    with Session(engine) as s:
+        refs = s.exec(
+            select(ReferenceValue).where(ReferenceValue.municipality_code == "0000")
+        ).all()
+        assert refs
+        assert {r.basis for r in refs} == {"official"}

@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from app.deps import SessionDep, TemplatesDep
-from app.figures import Figure
+from app.figures import Figure, reference_label
 from app.formatting import number, value_range, with_unit
 from app.i18n import current_lang
-from app.models import Indicator, IndicatorValue, ServiceType
-from app.models.vocab import Direction, SourceKind, Unit, ValueStatus
+from app.i18n import gettext as _
+from app.models import Indicator, IndicatorValue, Kommun, ServiceType
+from app.models.vocab import Direction, ReferenceBasis, SourceKind, Unit, ValueStatus
 from app.priorities import scale, whole
 from app.statistics import (
     INDEX_SD,
@@ -152,6 +153,14 @@ def minimum_answers(session: Session) -> list[tuple[ServiceType, str, int]]:
     return [(st, source, n) for st, source, n in rows if n is not None]
 
 
+def reference_labels(session: Session) -> dict[str, str]:
+    """The three names a kommun reference can have, by basis, as the pages write them
+    (app.figures.reference_label), for a kommun of ours ("Täby" when there is one)."""
+    names = list(session.exec(select(Kommun.name).order_by(Kommun.name)).all())
+    place = "Täby" if "Täby" in names else (names[0] if names else _("kommunen"))
+    return {basis.value: reference_label(basis.value, place) for basis in ReferenceBasis}
+
+
 @router.get("/om-siffrorna", name="about_figures")
 def about_figures(request: Request, session: SessionDep, templates: TemplatesDep) -> HTMLResponse:
     lo, _mid, hi = SCALE_EXAMPLE
@@ -173,6 +182,7 @@ def about_figures(request: Request, session: SessionDep, templates: TemplatesDep
             "total": whole((p1 * w1 + p2 * w2) / (w1 + w2)),
         },
         minimum_answers=minimum_answers(session),
+        reference_labels=reference_labels(session),
         english=current_lang.get() == "en",
         max_years_apart=MAX_YEARS_APART,
         relative_tolerance=round(RELATIVE_TOLERANCE * 100),

@@ -12,6 +12,8 @@ from app.formatting import day, number, postal_code, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.labels import driftsform_label
+from app.level_summary import change_label
+from app.presentation import presentation_age
 from app.providers import ProviderPage, provider_page
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -35,10 +37,26 @@ def _view(page: ProviderPage) -> dict:
         "address": address,
         "presentation": [t.strip() for t in (p.presentation or "").split("\n\n") if t.strip()],
         "presentation_date": day(p.presentation_updated),
+        # "Uppdaterad 6 mars 2025 – mer än ett år sedan": the age is judged here, not in HTML.
+        "presentation_age": presentation_age(p.presentation_updated),
+        "change_label": change_label,
+        "school_years": school_years_text(p.school_years),
         "phone_href": tel_href(p.phone) if p.phone else None,
         "website_text": re.sub(r"^https?://(www\.)?|/$", "", p.website) if p.website else None,
         "service_list_path": f"/{page.kommun.slug}/{st.id}",
     }
+
+
+def school_years_text(years: list[int]) -> str:
+    """'F–9', '7–9', 'F–3, 5' (F is förskoleklass, year 0); '' when not known."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    name = lambda y: "F" if y == 0 else str(y)  # noqa: E731
+    return ", ".join(name(r[0]) if len(r) == 1 else f"{name(r[0])}–{name(r[-1])}" for r in runs)
 
 
 @router.get("/utforare/{slug}", name="provider")

@@ -1,0 +1,48 @@
+"""How old a provider's own presentation is, in words a resident can weigh.
+
+The text is the provider's, and only the provider keeps it current: one not updated in
+twelve months says so beside its date, on every page that shows it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.formatting import day
+from app.i18n import gettext as _
+
+STALE_AFTER_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PresentationAge:
+    updated: date | None
+    stale: bool  # not updated in the last twelve months
+
+    @property
+    def date_text(self) -> str:
+        return day(self.updated) if self.updated else ""
+
+    @property
+    def text(self) -> str:
+        """'Uppdaterad 6 mars 2025', '… – mer än ett år sedan' when stale; '' without a date."""
+        if self.updated is None:
+            return ""
+        text = _("Uppdaterad {date}").format(date=self.date_text)
+        if self.stale:
+            text += " – " + _("mer än ett år sedan")
+        return text
+
+
+def year_before(today: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def presentation_age(updated: date | None, today: date | None = None) -> PresentationAge:
+    """Stale when the last update is more than twelve months before `today`: a text from
+    exactly a year ago is still within the year."""
+    today = today or date.today()
+    return PresentationAge(updated, updated is not None and updated < year_before(today))
