@@ -2670,6 +2670,7 @@ def provider_rows(providers: list[Provider]) -> list[dict[str, str]]:
             "languages": "|".join(p.languages),
             "profiles": "|".join(p.profiles),
             "areas": "|".join(p.areas),
+            "school_years": p.grades.replace("–", "-"),
             "accepting_new": "ja" if p.accepting_new else "nej",
             "started_year": str(p.started_year),
             "opening_hours": p.opening_hours,
@@ -2683,6 +2684,174 @@ def provider_rows(providers: list[Provider]) -> list[dict[str, str]]:
     ]
 
 
+# Plain short titles for cards and table rows (issue 10), by indicator id: (sv, en).
+SHORT_TITLES: dict[str, tuple[str, str]] = {
+    "utforare-hemtjanst-flersprakig-personal": (
+        "Personal som talar flera språk",
+        "Staff who speak several languages",
+    ),
+    "sos-hemtjanst-personalkontinuitet": (
+        "Antal personal kunden möter på 14 dagar",
+        "Staff a client meets in 14 days",
+    ),
+    "kommun-hemtjanst-adekvat-utbildning": (
+        "Personal med rätt utbildning",
+        "Staff with the right training",
+    ),
+    "kommun-hemtjanst-tillsvidareanstallda": (
+        "Personal med fast anställning",
+        "Staff on permanent contracts",
+    ),
+    "kommun-hemtjanst-genomforandeplan": (
+        "Kunder med aktuell genomförandeplan",
+        "Clients with an up-to-date care plan",
+    ),
+    "kommun-hemtjanst-klagomal": (
+        "Klagomål och lex Sarah per år",
+        "Complaints and lex Sarah reports a year",
+    ),
+    "ivo-hemtjanst-beslut-kritik": (
+        "Kritik från IVO, senaste tre åren",
+        "Criticism from IVO, last three years",
+    ),
+    "kommun-hemtjanst-antal-kunder": ("Antal kunder", "Number of clients"),
+    "U21468": ("Nöjd med hemtjänsten som helhet", "Satisfied with home care overall"),
+    "U21504": ("Bra bemötande från personalen", "Treated well by the staff"),
+    "U21505": ("Känner sig trygg med hemtjänsten", "Feels safe with home care"),
+    "U21463": ("Personalen tar hänsyn till åsikter", "Staff consider views and wishes"),
+    "U21477": ("Förtroende för personalen", "Trust in the staff"),
+    "U21465": ("Får veta om förändringar i förväg", "Told about changes in advance"),
+    "U21481": ("Lätt att få kontakt med personalen", "Easy to reach the staff"),
+    "utforare-sarskilt-boende-flersprakig-personal": (
+        "Personal som talar flera språk",
+        "Staff who speak several languages",
+    ),
+    "utforare-sarskilt-boende-aktiviteter": (
+        "Gemensamma aktiviteter per vecka",
+        "Group activities a week",
+    ),
+    "U23493": ("Personal per plats en helgdag", "Staff per place on a weekend day"),
+    "U23496": ("Personal med rätt utbildning, helgdag", "Staff with the right training, weekend"),
+    "kommun-sarskilt-boende-tillsvidareanstallda": (
+        "Personal med fast anställning",
+        "Staff on permanent contracts",
+    ),
+    "sos-sarskilt-boende-lakemedelsgenomgang": (
+        "Boende vars läkemedel gåtts igenom i år",
+        "Residents with a medication review",
+    ),
+    "senioralert-sarskilt-boende-riskbedomning": (
+        "Boende med riskbedömning för fall m.m.",
+        "Residents assessed for falls and more",
+    ),
+    "ivo-sarskilt-boende-beslut-kritik": (
+        "Kritik från IVO, senaste tre åren",
+        "Criticism from IVO, last three years",
+    ),
+    "kommun-sarskilt-boende-antal-platser": ("Antal platser", "Number of places"),
+    "U23471": ("Nöjd med boendet som helhet", "Satisfied with the home overall"),
+    "U23520": ("Bra bemötande från personalen", "Treated well by the staff"),
+    "U23467": ("Nöjd med maten", "Satisfied with the food"),
+    "U23521": ("Känner sig trygg på boendet", "Feels safe in the home"),
+    "U23461": ("Personalen tar hänsyn till åsikter", "Staff consider views and wishes"),
+    "U23470": ("Nöjd med aktiviteterna", "Satisfied with the activities"),
+    "U23481": ("Besväras ofta av ensamhet", "Often troubled by loneliness"),
+    "utforare-forskola-oppettid": ("Öppet antal timmar per vecka", "Hours open a week"),
+    "utforare-forskola-flersprakig-personal": (
+        "Personal som talar flera språk",
+        "Staff who speak several languages",
+    ),
+    "N11811": ("Barn per legitimerad förskollärare", "Children per certified preschool teacher"),
+    "N11808": ("Andel legitimerade förskollärare", "Share of certified preschool teachers"),
+    "N11102": ("Barn per anställd", "Children per employee"),
+    "N11701": ("Barn per barngrupp", "Children per group"),
+    "skolinspektionen-forskola-brister": (
+        "Brister vid tillsyn, senaste tre åren",
+        "Inspection shortcomings, last three years",
+    ),
+    "kommun-forskola-klagomal": ("Klagomål per år", "Complaints a year"),
+    "kommun-forskola-antal-barn": ("Antal barn", "Number of children"),
+    "kommun-forskola-nojdhet": (
+        "Föräldrar nöjda med förskolan",
+        "Parents satisfied with the preschool",
+    ),
+    "kommun-forskola-trygghet": (
+        "Barnet känner sig tryggt, enligt föräldrar",
+        "The child feels safe, say parents",
+    ),
+    "kommun-forskola-utveckling": (
+        "Förskolan stimulerar barnets utveckling",
+        "Stimulates the child's development",
+    ),
+    "kommun-forskola-information": (
+        "Bra information om barnets utveckling",
+        "Good information on the child's progress",
+    ),
+    "utforare-grundskola-fritids-oppettid": (
+        "Fritids öppet antal timmar per vecka",
+        "After-school centre hours a week",
+    ),
+    "utforare-grundskola-flersprakig-personal": (
+        "Personal som talar flera språk",
+        "Staff who speak several languages",
+    ),
+    "averageGradesMeritRating9thGrade": ("Meritvärde i årskurs 9", "Merit rating in year 9"),
+    "ratioOfPupilsIn9thGradeWithAllSubjectsPassed": (
+        "Godkända i alla ämnen i årskurs 9",
+        "Passed all subjects in year 9",
+    ),
+    "ratioOfPupils9thGradeEligibleForNationalProgramYR": (
+        "Behöriga till gymnasiets yrkesprogram",
+        "Eligible for vocational programmes",
+    ),
+    "skolverket-salsa-meritvarde-avvikelse": (
+        "Meritvärde jämfört med väntat (SALSA)",
+        "Merit rating against expected (SALSA)",
+    ),
+    "certifiedTeachersQuota": (
+        "Legitimerade och behöriga lärare",
+        "Certified and qualified teachers",
+    ),
+    "studentsPerTeacherQuota": ("Elever per lärare", "Pupils per teacher"),
+    "skolinspektionen-grundskola-brister": (
+        "Brister vid tillsyn, senaste tre åren",
+        "Inspection shortcomings, last three years",
+    ),
+    "totalNumberOfPupils": ("Antal elever", "Number of pupils"),
+    "custodiansgr.satisfactionAverage": (
+        "Vårdnadshavare nöjda med skolan",
+        "Guardians satisfied with the school",
+    ),
+    "custodiansgr.securityAverage": (
+        "Barnet känner sig tryggt, enligt föräldrar",
+        "The child feels safe, say guardians",
+    ),
+    "pupilsgr.securityAverage": ("Eleverna känner sig trygga", "Pupils feel safe"),
+    "pupilsgr.workingEnvironmentAverage": ("Studiero på lektionerna", "Calm to work in lessons"),
+    "pupilsgr.inspirationAverage": ("Eleverna känner sig stimulerade", "Pupils feel stimulated"),
+    "skolverket-gran-certifiedTeachersQuota": (
+        "Anpassad grundskola: behöriga lärare",
+        "Adapted school: qualified teachers",
+    ),
+    "skolverket-gran-studentsPerTeacherQuota": (
+        "Anpassad grundskola: elever per lärare",
+        "Adapted school: pupils per teacher",
+    ),
+    "skolverket-gran-totalNumberOfPupils": (
+        "Anpassad grundskola: antal elever",
+        "Adapted school: number of pupils",
+    ),
+    "skolverket-gran-custodians.satisfactionAverage": (
+        "Anpassad grundskola: nöjda föräldrar",
+        "Adapted school: guardians satisfied",
+    ),
+    "skolverket-gran-custodians.securityAverage": (
+        "Anpassad grundskola: barnet är tryggt",
+        "Adapted school: the child feels safe",
+    ),
+}
+
+
 def indicator_rows() -> list[dict[str, str]]:
     rows = []
     for order, spec in enumerate(INDICATORS, start=1):
@@ -2693,6 +2862,8 @@ def indicator_rows() -> list[dict[str, str]]:
                 "section": str(spec.section),
                 "title_sv": spec.title_sv,
                 "title_en": spec.title_en,
+                "short_title_sv": SHORT_TITLES.get(spec.id, ("", ""))[0],
+                "short_title_en": SHORT_TITLES.get(spec.id, ("", ""))[1],
                 "description_sv": spec.description_sv,
                 "description_en": spec.description_en,
                 "unit": spec.unit,

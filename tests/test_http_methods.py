@@ -23,6 +23,7 @@ def get_paths(app) -> list[str]:
         "tjanst": "hemtjanst",
         "code": "0160",
         "service_type": "hemtjanst",
+        "place": "taby",
     }
     paths = []
     for route in iter_route_contexts(app.routes):

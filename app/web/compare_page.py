@@ -236,9 +236,7 @@ def update_basket(
         basket = []
         message = _("Jämförelsen är tömd.")
     if not full:
-        message += " " + _("{n} av högst {max} utförare valda.").format(
-            n=len(basket), max=MAX_ITEMS
-        )
+        message += " " + _("{n} av högst {max} valda.").format(n=len(basket), max=MAX_ITEMS)
 
     target = safe_next(next_url)
     if wants_json:

@@ -6,6 +6,7 @@ not; the page redirects once to the shortest URL that means the same, so the add
 is the link to share.
 """
 
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,7 +18,7 @@ from app.figures import Figure, indicator_title, section_title, short_title
 from app.formatting import distance, number
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
-from app.labels import direction_text, language_label, profile_label
+from app.labels import direction_text, language_label, profile_label, shows_accepting_new
 from app.models import ServiceType
 from app.models.vocab import Section
 from app.priorities import WEIGHTS, PriorityForm, offered_providers, rank
@@ -87,6 +88,8 @@ def priorities(
 
     indicators = ranked_indicators(session, service_type.id)
     form = PriorityForm.from_query(request.query_params, indicators)
+    if not shows_accepting_new(service_type.id):
+        form = replace(form, accepting_new=False)  # no true yes/no for schools (app.labels)
     path = link(f"/{kommun.slug}/{service_type.id}/prioritera")
     canonical = form.query()
     if request.url.query and parse_qsl(request.url.query, keep_blank_values=True) != canonical:
@@ -119,6 +122,7 @@ def priorities(
         "priorities.html",
         kommun=kommun,
         service_type=service_type,
+        show_accepting_new=shows_accepting_new(service_type.id),
         service_name=service_name(service_type),
         form=form,
         musts=must_texts(form),

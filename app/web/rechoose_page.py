@@ -15,6 +15,7 @@ from app.deps import SessionDep, TemplatesDep
 from app.formatting import distance, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
+from app.labels import shows_accepting_new
 from app.models import ServiceType
 from app.providers import kommun_providers
 from app.rechoose import build_rechoice
@@ -81,6 +82,7 @@ def rechoose(
         "rechoose.html",
         kommun=kommun,
         service_type=service_type,
+        show_accepting_new=shows_accepting_new(service_type.id),
         service_name=service_name(service_type),
         providers=providers,
         areas=kommun_areas(session, kommun),

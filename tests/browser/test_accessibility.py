@@ -53,6 +53,8 @@ def paths(sample_settings) -> dict[str, str]:
         "search-postal-code": f"{tool}?postnummer={postal_code}",
         "search-postal-code-distance": f"/{kommun.slug}/forskola?postnummer={postal_code}",
         "search-postal-code-error": f"{tool}?postnummer=99999",
+        "search-forskola": f"/{kommun.slug}/forskola",
+        "search-grundskola": f"/{kommun.slug}/grundskola?arskurs=7",
         "open-data": "/oppna-data",
         "embed-search": f"/embed/{kommun.slug}/hemtjanst",
         "embed-card": f"/embed/utforare/{kommunal.slug}",
@@ -81,6 +83,8 @@ def paths(sample_settings) -> dict[str, str]:
         "search-postal-code",
         "search-postal-code-distance",
         "search-postal-code-error",
+        "search-forskola",
+        "search-grundskola",
         "open-data",
         "embed-search",
         "embed-card",
@@ -118,7 +122,7 @@ def test_focus_is_visible(page, live_url, paths) -> None:
     assert style[0] != "none" or style[1] != "none"
 
 
-@pytest.mark.parametrize("kind", ["rechoose", "priorities"])
+@pytest.mark.parametrize("kind", ["rechoose", "priorities", "compare", "provider-private"])
 def test_no_axe_violations_with_the_details_open(page, live_url, paths, kind) -> None:
     """The per-provider tables sit in <details>; axe only sees what is open."""
     page.goto(live_url + paths[kind])

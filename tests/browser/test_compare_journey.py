@@ -93,7 +93,7 @@ def taby_comparison(page: Page, live_url: str, service: str = "hemtjanst", count
 
 # For every word of the row headers that spans more than one line: does it hold a soft
 # hyphen (so the break shows a hyphen)? A word broken anywhere else is a failure.
-BROKEN_WORDS = """() => {
+BROKEN_WORDS = r"""() => {
   const broken = [];
   for (const el of document.querySelectorAll(
       'table.compare-table th[scope=row] .ind-title, table.compare-table th.corner')) {
