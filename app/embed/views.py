@@ -25,7 +25,6 @@ from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
 from app.embed import badge
 from app.embed.origins import frame_ancestors, origins_for
 from app.i18n import link
-from app.level_summary import summarise
 from app.models import Kommun, Organisation, Provider, ServiceType
 from app.providers import indicators_for, key_indicators, level_summaries, provider_page
 from app.search_service import SearchForm, find_kommun, search
@@ -158,17 +157,12 @@ def embed_compare(
         comparison = build_comparison(session, id)
     except ComparisonError:
         raise HTTPException(404) from None
-    per_column: list[list] = [[] for _ in comparison.columns]
-    for group in comparison.groups:
-        for row in group.rows:
-            for i, cell in enumerate(row.cells):
-                per_column[i].append(cell.figure)
     origins = _origins(session, {c.kommun.code for c in comparison.columns})
     response = templates.render(
         request,
         "embed/compare.html",
         c=comparison,
-        summaries=[summarise(figs) for figs in per_column],
+        summaries=comparison.summaries,
         full_url=link("/jamfor?" + urlencode([("id", s) for s in comparison.slugs])),
         parents=origins,
         base=public_base(request),

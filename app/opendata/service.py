@@ -58,20 +58,9 @@ FIGURE_COLUMNS = [
     "fetched",
 ]
 
-# What `x_figures` holds for each current figure of a service (documented on /oppna-data).
-HSDS_FIGURE_FIELDS = [
-    "indicator_id",
-    "year",
-    "period",
-    "status",
-    "value",
-    "n_answers",
-    "response_rate",
-    "source",
-    "source_ref",
-    "published",
-    "fetched",
-]
+# What `x_figures` holds for each current figure of a service (documented on /oppna-data):
+# the figure's own columns of the figures file.
+HSDS_FIGURE_FIELDS = ["indicator_id", *FIGURE_COLUMNS[FIGURE_COLUMNS.index("year") :]]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from app.comparison import (
 from app.deps import SearchDep, SessionDep, SettingsDep
 from app.figures import Figure, section_title
 from app.i18n import use_lang
-from app.level_summary import summarise
 from app.models import Kommun, ServiceType
 from app.models.vocab import Driftsform, Section
 from app.providers import (
@@ -307,9 +306,9 @@ def comparison(
             orgs[col_.provider.organisation_id],
             areas[col_.provider.id],  # type: ignore[index]
             [f for f in figs if f.indicator.id in keys],
-            summarise(figs),
+            summary,
         )
-        for col_, figs in zip(c.columns, per_column, strict=True)
+        for col_, figs, summary in zip(c.columns, per_column, c.summaries, strict=True)
     ]
     rows = [
         s.ComparisonRow(
