@@ -1,5 +1,15 @@
 """The information model. Importing this package registers every table on SQLModel.metadata."""
 
+from app.models.accounts import (
+    AuditEntry,
+    Invitation,
+    LoginAttempt,
+    LoginSession,
+    Membership,
+    OutboxMessage,
+    Role,
+    User,
+)
 from app.models.choice import ChoiceGuide
 from app.models.embeds import EmbedOrigin
 from app.models.indicators import Indicator, IndicatorValue, Level, ReferenceValue
@@ -10,6 +20,7 @@ from app.models.vocab import Direction, Driftsform, Section, SourceKind, Unit, V
 
 __all__ = [
     "Area",
+    "AuditEntry",
     "ChoiceGuide",
     "Direction",
     "Driftsform",
@@ -17,17 +28,24 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "IngestRun",
+    "Invitation",
     "Kommun",
     "Level",
+    "LoginAttempt",
+    "LoginSession",
+    "Membership",
     "Organisation",
+    "OutboxMessage",
     "PostalCode",
     "Provider",
     "ProviderArea",
     "ProviderSourceId",
     "ReferenceValue",
+    "Role",
     "Section",
     "ServiceType",
     "SourceKind",
     "Unit",
+    "User",
     "ValueStatus",
 ]
