@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.accounts import views as accounts
 from app.api import health
 from app.api.v1 import routes as api_v1
 from app.db import make_engine
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(about_page.router, include_in_schema=False)
     app.include_router(open_data.router, include_in_schema=False)
     app.include_router(embed.router, include_in_schema=False)
+    app.include_router(accounts.router, include_in_schema=False)
     # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
     app.include_router(search_page.router, include_in_schema=False)
     errors.install(app)

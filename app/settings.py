@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     public_base_url: str = ""  # e.g. https://valfard.example.se; else the (allowed) Host
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-* we believe
     api_docs: bool | None = None  # /api/docs and /api/openapi.json; default: off in production
+    # Signs session, invitation and form tokens (HMAC). Production needs its own, 32+ chars.
+    secret_key: str = ""
+    # Sign-in: a session idle longer than this ends; failures before a temporary lockout.
+    session_idle_minutes: int = Field(60, ge=5)
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_minutes: int = Field(15, ge=1)
 
     @field_validator("environment", mode="before")
     @classmethod
@@ -109,6 +115,15 @@ class Settings(BaseSettings):
                 "search-only key, never the master key (scripts/meili.py ensure prints one)"
             )
         return self.meili_search_key or None
+
+    @property
+    def signing_key(self) -> bytes:
+        """The key for HMACs; outside production a fixed development key if none is set."""
+        if len(self.secret_key) >= 32:
+            return self.secret_key.encode()
+        if self.environment == "production":
+            raise ValueError("SECRET_KEY (at least 32 characters) is required in production")
+        return b"development-only-key-never-used-in-production-000"
 
     @property
     def api_docs_enabled(self) -> bool:

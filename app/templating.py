@@ -50,6 +50,9 @@ class Templates:
         context.setdefault("sample_data", bool(dataset and dataset.sample))
         context.setdefault("source_freshness", _fetched(dataset))
         context.setdefault("basket", read_basket(request))
+        # Set by app.accounts.guards when someone is signed in (or a form needs a token).
+        context.setdefault("caller", getattr(request.state, "caller", None))
+        context.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
         html = self.env.get_template(name).render(
             request=request, lang=lang, path=request.url.path, **context
         )

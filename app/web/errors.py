@@ -32,6 +32,16 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         if detail == HTTPStatus(exc.status_code).phrase:
             detail = None  # Starlette's default detail only repeats the title
         return problem(exc.status_code, detail, headers=exc.headers)
+    if exc.status_code == 403:
+        return request.app.state.templates.render(
+            request,
+            "not_found.html",
+            status_code=403,
+            heading=_("Det gick inte att skicka formuläret"),
+            message=exc.detail
+            if isinstance(exc.detail, str)
+            else _("Ladda om sidan och försök igen."),
+        )
     if exc.status_code not in (400, 404, 405):
         return await http_exception_handler(request, exc)
     templates = request.app.state.templates

@@ -20,6 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 API_PREFIX = "/api/"
 API_CACHE = "public, max-age=300"
 PAGE_CACHE = "private, no-cache"
+# The back office and account pages: never stored anywhere.
+PRIVATE_PREFIXES = ("/admin/", "/konto", "/en/admin/", "/en/konto")
+PRIVATE_CACHE = "no-store"
 MAX_HASHED = 8 * 1024 * 1024  # larger bodies stream through without an ETag
 CORS_HEADERS = {
     "access-control-allow-origin": "*",
@@ -89,6 +92,8 @@ class HttpCache:
                 ok = start["status"] == 200
                 # An error may be fixed any moment (an ingest, a typo corrected): not kept.
                 default = (API_CACHE if ok else "no-store") if api else PAGE_CACHE
+                if scope["path"].startswith(PRIVATE_PREFIXES):
+                    default = PRIVATE_CACHE
                 headers.setdefault("cache-control", default)
                 if api:
                     headers.update(CORS_HEADERS)
