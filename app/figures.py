@@ -17,6 +17,7 @@ from app.formatting import day, with_unit
 from app.i18n import current_lang, ngettext
 from app.i18n import gettext as _
 from app.models import Indicator, IndicatorValue, Kommun, Level, Provider, ReferenceValue
+from app.models.indicators import LEVELS_SINCE
 from app.models.vocab import Direction, ReferenceBasis, Section, SourceKind, ValueStatus
 from app.statistics import Outcome, answer_count_unknown, judge
 
@@ -152,7 +153,7 @@ class Figure:
     newest_year: int | None = None
     # The period before `current` with a value or a suppression, for the trend arrow.
     previous: IndicatorValue | None = None
-    # The kommun's level applied to `previous` (the level decided for the kommun).
+    # The kommun's level for `previous`: the one in force for that period (level_in_force).
     previous_verdict: "Verdict | None" = None
 
     @property
@@ -351,14 +352,7 @@ def figures_for(
     ).all():
         refs[(r.indicator_id, r.municipality_code)].append(r)
 
-    levels = {
-        (lv.kommun_code, lv.indicator_id): lv
-        for lv in session.exec(
-            select(Level)
-            .where(col(Level.kommun_code).in_(kommun_codes))
-            .where(col(Level.indicator_id).in_(indicator_ids))
-        ).all()
-    }
+    levels = level_histories(session, kommun_codes, indicator_ids)
     kommun_names = {
         k.code: k.name
         for k in session.exec(select(Kommun).where(col(Kommun.code).in_(kommun_codes))).all()
@@ -373,7 +367,9 @@ def figures_for(
             current = _current(rows)
             previous = _current(v for v in rows if current and v.year < current.year)
             year = current.year if current else None
-            level = levels.get((p.kommun_code, ind.id)) if still_published(ind) else None
+            # Each period is judged by the level in force for it, so a raised bar does not
+            # turn last year's godkänt into underkänt, nor the trend arrow into "worse".
+            history = levels.get((p.kommun_code, ind.id), []) if still_published(ind) else []
             per[ind.id] = Figure(
                 indicator=ind,
                 current=current,
@@ -384,15 +380,45 @@ def figures_for(
                     kommun_names.get(p.kommun_code, p.kommun_code),
                 ),
                 country=_reference(refs.get((ind.id, COUNTRY), []), year, ind, None),
-                verdict=_verdict(current, ind, level),
+                verdict=_verdict(current, ind, level_in_force(history, year)),
                 trend=[Point(v.year, v.period, v.value, v.status) for v in rows],
                 today=today,
                 newest_year=newest.get((p.kommun_code, ind.id)),
                 previous=previous,
-                previous_verdict=_verdict(previous, ind, level),
+                previous_verdict=_verdict(
+                    previous, ind, level_in_force(history, previous.year if previous else None)
+                ),
             )
         out[p.id] = per  # type: ignore[index]
     return out
+
+
+def level_histories(
+    session: Session, kommun_codes: Sequence[str], indicator_ids: Sequence[str]
+) -> dict[tuple[str, str], list[Level]]:
+    """Every level of the given kommuner and indicators, per (kommun, indicator), oldest
+    first: one query, whatever the number of providers."""
+    out: dict[tuple[str, str], list[Level]] = defaultdict(list)
+    for lv in session.exec(
+        select(Level)
+        .where(col(Level.kommun_code).in_(list(kommun_codes)))
+        .where(col(Level.indicator_id).in_(list(indicator_ids)))
+        .order_by(col(Level.valid_from))
+    ).all():
+        out[(lv.kommun_code, lv.indicator_id)].append(lv)
+    return out
+
+
+def level_in_force(history: Sequence[Level], year: int | None) -> Level | None:
+    """The level in force for a period: the newest one decided to apply from `year` or
+    earlier. None before the first level, or without a period."""
+    if year is None:
+        return None
+    in_force = None
+    for lv in history:  # oldest first
+        if lv.valid_from <= year:
+            in_force = lv
+    return in_force
 
 
 def _current(rows: Iterable[IndicatorValue]) -> IndicatorValue | None:
@@ -436,7 +462,13 @@ def _verdict(value: IndicatorValue | None, ind: Indicator, level: Level | None) 
     else:
         return None
     rule = rule.format(good=fmt(level.good), approved=fmt(level.approved))
-    if level.decided_by:
+    if level.decided_by and level.decided_on:
+        rule += " " + _("Nivåerna är beslutade av {who} den {day}.").format(
+            who=level.decided_by, day=day(level.decided_on)
+        )
+    elif level.decided_by:
         rule += " " + _("Nivåerna är beslutade av {who}.").format(who=level.decided_by)
+    if level.valid_from > LEVELS_SINCE:
+        rule += " " + _("De gäller från {year}.").format(year=level.valid_from)
     label = {"good": _("Bra"), "approved": _("Godkänt"), "failed": _("Underkänt")}[key]
     return Verdict(key, label, rule)

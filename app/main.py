@@ -11,8 +11,10 @@ from app.api import health
 from app.api.v1 import routes as api_v1
 from app.db import make_engine
 from app.embed import views as embed
+from app.followup import views as followup
 from app.i18n import LanguagePrefixMiddleware
 from app.opendata import views as open_data
+from app.presentation_edits import views as presentation_edits
 from app.search.client import make_app_search
 from app.settings import Settings, get_settings
 from app.templating import Templates
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(open_data.router, include_in_schema=False)
     app.include_router(embed.router, include_in_schema=False)
     app.include_router(accounts.router, include_in_schema=False)
+    app.include_router(presentation_edits.router, include_in_schema=False)
+    app.include_router(followup.router, include_in_schema=False)
     # Last: `/{kommun}/{tjanst}` would otherwise shadow two-segment paths of other routers.
     app.include_router(search_page.router, include_in_schema=False)
     errors.install(app)

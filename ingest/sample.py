@@ -6,6 +6,7 @@ Nothing here writes; `ingest.writer` does, after everything has been validated.
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.followup.levels import bars_in_order
 from app.models.vocab import Direction, SourceKind, Unit, ValueStatus
 from ingest.sample_schema import (
     AreaRow,
@@ -141,7 +142,8 @@ def _check_references(d: SampleData, errors: Errors) -> None:
         if need(p, "indicator_id", r.indicator_id, indicators, "indikator"):
             _check_figure(p, indicators[r.indicator_id].row, errors)
 
-    unique(d.levels, lambda r: (r.kommun_code, r.indicator_id), "indicator_id", errors)
+    # A kommun × indicator may have several levels over time, one per first period.
+    unique(d.levels, lambda r: (r.kommun_code, r.indicator_id, r.valid_from), "valid_from", errors)
     for p in d.levels:
         r = p.row
         need(p, "kommun_code", r.kommun_code, kommuner, "kommun")
@@ -151,9 +153,7 @@ def _check_references(d: SampleData, errors: Errors) -> None:
                 errors.at(
                     p, "indicator_id", "indikatorn har ingen riktning; nivåer går inte att sätta"
                 )
-            elif (direction == Direction.HIGHER and r.good < r.approved) or (
-                direction == Direction.LOWER and r.good > r.approved
-            ):
+            elif not bars_in_order(direction, r.good, r.approved):
                 errors.at(p, "good", "nivån för bra måste vara bättre än nivån för godkänt")
 
     unique(d.embed_origins, lambda r: (r.kommun_code, r.origin), "origin", errors)

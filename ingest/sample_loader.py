@@ -96,7 +96,11 @@ def write_sample(session: Session, data: SampleData) -> Writer:
         ),
         bulk=True,
     )
-    w.sync(Level, ["kommun_code", "indicator_id"], (p.row.model_dump() for p in data.levels))
+    w.sync(
+        Level,
+        ["kommun_code", "indicator_id", "valid_from"],
+        (p.row.model_dump() for p in data.levels),
+    )
     w.sync(
         ChoiceGuide,
         ["kommun_code", "service_type_id"],

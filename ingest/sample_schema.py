@@ -5,6 +5,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.models.indicators import LEVELS_SINCE
 from app.models.vocab import (
     Direction,
     Driftsform,
@@ -198,11 +199,16 @@ class EmbedOriginRow(CsvRow):
 
 
 class LevelRow(CsvRow):
+    """A kommun's level for an indicator, in force from `valid_from` (blank: from the first
+    period, LEVELS_SINCE) until a later row for the same kommun and indicator."""
+
     kommun_code: KommunCode
     indicator_id: Text
+    valid_from: Year = LEVELS_SINCE
     good: Number
     approved: Number
     decided_by: str | None = None
+    decided_on: date | None = None
 
 
 class ChoiceGuideRow(CsvRow):

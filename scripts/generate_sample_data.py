@@ -2625,16 +2625,39 @@ def level_rows() -> list[dict[str, str]]:
                 # Shift in the indicator's direction: positive is stricter.
                 sign = direction_sign(spec)
                 good, approved = good + sign * step, approved + sign * step
+                # "Socialnämnden 2024-02-21": the body, and the day it decided.
+                body, _, day = decided_by.rpartition(" ")
                 rows.append(
                     {
                         "kommun_code": code,
                         "indicator_id": indicator_id,
+                        "valid_from": "",
                         "good": fmt_number(good, spec.decimals),
                         "approved": fmt_number(approved, spec.decimals),
-                        "decided_by": decided_by,
+                        "decided_by": body,
+                        "decided_on": day,
                     }
                 )
+                for valid_from, decided_on, good_then, approved_then in LEVEL_CHANGES.get(
+                    (code, indicator_id), []
+                ):
+                    rows.append(
+                        rows[-1]
+                        | {
+                            "valid_from": str(valid_from),
+                            "good": fmt_number(good_then, spec.decimals),
+                            "approved": fmt_number(approved_then, spec.decimals),
+                            "decided_on": decided_on,
+                        }
+                    )
     return rows
+
+
+# Levels a kommun later raised, so the history shows (app.figures.level_in_force):
+# (kommun, indicator) -> [(from year, decided on, good, approved)].
+LEVEL_CHANGES: dict[tuple[str, str], list[tuple[int, str, float, float]]] = {
+    ("0160", "U21468"): [(2024, "2023-11-22", 94, 86)],
+}
 
 
 # ---------------------------------------------------------------------------
@@ -3438,7 +3461,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: Sequence[str] | N
 
 
 def generate(out_dir: Path, scale: int = 1, seed: int = 2024) -> None:
-    """Write the eleven sample CSV files into `out_dir`.
+    """Write the twelve sample CSV files into `out_dir`.
 
     `scale` multiplies the number of units per kommun and service type (the
     kommuner, areas and indicators stay the same), for benchmarks.
@@ -3469,10 +3492,26 @@ def generate(out_dir: Path, scale: int = 1, seed: int = 2024) -> None:
     write_csv(
         out_dir / "levels.csv",
         level_rows(),
-        ("kommun_code", "indicator_id", "good", "approved", "decided_by"),
+        (
+            "kommun_code",
+            "indicator_id",
+            "valid_from",
+            "good",
+            "approved",
+            "decided_by",
+            "decided_on",
+        ),
     )
     write_csv(
         out_dir / "choice_guides.csv", choice_guide_rows(world.providers), CHOICE_GUIDE_COLUMNS
+    )
+    # Each kommun's own website may frame the widgets (app/embed/origins.py).
+    write_csv(
+        out_dir / "embed_origins.csv",
+        [
+            {"kommun_code": k.code, "origin": f"https://www.{k.slug.replace('-', '')}.se"}
+            for k in KOMMUNER
+        ],
     )
 
 

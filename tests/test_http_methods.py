@@ -24,6 +24,10 @@ def get_paths(app) -> list[str]:
         "code": "0160",
         "service_type": "hemtjanst",
         "place": "taby",
+        "token": "finns-inte",
+        "draft_id": "1",
+        "indicator_id": "U21468",
+        "user_id": "1",
     }
     paths = []
     for route in iter_route_contexts(app.routes):

@@ -15,6 +15,12 @@ from app.models.embeds import EmbedOrigin
 from app.models.indicators import Indicator, IndicatorValue, Level, ReferenceValue
 from app.models.ingest_runs import IngestRun
 from app.models.places import Area, Kommun, PostalCode, ServiceType
+from app.models.presentation_edits import (
+    DraftKind,
+    DraftStatus,
+    FigureComment,
+    PresentationDraft,
+)
 from app.models.providers import Organisation, Provider, ProviderArea, ProviderSourceId
 from app.models.vocab import Direction, Driftsform, Section, SourceKind, Unit, ValueStatus
 
@@ -23,8 +29,11 @@ __all__ = [
     "AuditEntry",
     "ChoiceGuide",
     "Direction",
+    "DraftKind",
+    "DraftStatus",
     "Driftsform",
     "EmbedOrigin",
+    "FigureComment",
     "Indicator",
     "IndicatorValue",
     "IngestRun",
@@ -37,6 +46,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PostalCode",
+    "PresentationDraft",
     "Provider",
     "ProviderArea",
     "ProviderSourceId",

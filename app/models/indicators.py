@@ -67,15 +67,28 @@ class ReferenceValue(_Figure, table=True):
     basis: str = Field(default="official", description="a ReferenceBasis value")
 
 
+# The first period any level applies from, for levels decided before their history was kept
+# (migration 0008 gives every earlier level this year).
+LEVELS_SINCE = 2000
+
+
 class Level(SQLModel, table=True):
-    """The kommun's own bar for an indicator: bra / godkänt / underkänt.
+    """The kommun's own bar for an indicator: bra / godkänt / underkänt, from a period on.
 
     `good` and `approved` are thresholds read in the indicator's direction: for a
     higher-is-better indicator a value >= good is bra, >= approved is godkänt.
+
+    A kommun may raise or lower its bar: each decision is a row of its own, in force for the
+    periods from `valid_from` until the next row's `valid_from`. A figure is judged by the
+    level in force for its own period (app.figures.level_in_force), never by a later one.
     """
 
     kommun_code: str = Field(foreign_key="kommun.code", primary_key=True)
     indicator_id: str = Field(foreign_key="indicator.id", primary_key=True)
+    valid_from: int = Field(
+        default=LEVELS_SINCE, primary_key=True, description="the first period (year) it applies to"
+    )
     good: float
     approved: float
-    decided_by: str | None = Field(default=None, description="e.g. 'Socialnämnden 2023-03-15'")
+    decided_by: str | None = Field(default=None, description="who decided, e.g. 'Socialnämnden'")
+    decided_on: date | None = Field(default=None, description="the day of the decision")

@@ -13,7 +13,7 @@ from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.labels import driftsform_label
 from app.level_summary import change_label
-from app.presentation import presentation_age
+from app.presentation import own_words, presentation_age
 from app.providers import ProviderPage, provider_page
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -80,4 +80,10 @@ def provider(
         kommun_slug, tjanst = page.kommun.slug, page.service_type.id
         path = request.app.url_path_for("choice_guide", kommun_slug=kommun_slug, tjanst=tjanst)
         guide_url = link(str(path))
-    return templates.render(request, "provider.html", choice_guide_url=guide_url, **_view(page))
+    return templates.render(
+        request,
+        "provider.html",
+        choice_guide_url=guide_url,
+        own_words=own_words(session, page.provider),
+        **_view(page),
+    )

@@ -177,9 +177,9 @@ class Section(BaseModel):
 
 
 class Presentation(BaseModel):
-    """The provider's own words, shown as such with their date."""
+    """The provider's own words, shown as such with their date, as approved by the kommun."""
 
-    text: str
+    text: str = Field(description="Markdown (a safe subset: paragraphs, emphasis, lists, links)")
     updated: date | None
 
 
