@@ -10,6 +10,7 @@ from app.accounts import views as accounts
 from app.api import health
 from app.api.v1 import routes as api_v1
 from app.db import make_engine
+from app.embed import admin as embed_admin
 from app.embed import views as embed
 from app.followup import views as followup
 from app.i18n import LanguagePrefixMiddleware
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(about_page.router, include_in_schema=False)
     app.include_router(open_data.router, include_in_schema=False)
     app.include_router(embed.router, include_in_schema=False)
+    app.include_router(embed_admin.router, include_in_schema=False)
     app.include_router(accounts.router, include_in_schema=False)
     app.include_router(presentation_edits.router, include_in_schema=False)
     app.include_router(followup.router, include_in_schema=False)

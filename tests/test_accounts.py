@@ -222,6 +222,9 @@ ADMIN_ROUTES = [
     ("POST", "/admin/{kommun_slug}/nivaer"),
     ("GET", "/admin/{kommun_slug}/fullstandighet"),
     ("GET", "/admin/{kommun_slug}/granskning"),
+    ("GET", "/admin/{kommun_slug}/webbplatser"),
+    ("POST", "/admin/{kommun_slug}/webbplatser"),
+    ("POST", "/admin/{kommun_slug}/webbplatser/ta-bort"),
 ]
 
 

@@ -108,6 +108,7 @@ ADMIN_PAGES = [
     ("/admin/{kommun_slug}/granskning", lambda: _("Granska ändringar")),
     ("/admin/{kommun_slug}/nivaer", lambda: _("Nivåer")),
     ("/admin/{kommun_slug}/fullstandighet", lambda: _("Fullständighet")),
+    ("/admin/{kommun_slug}/webbplatser", lambda: _("Webbplatser för widgetar")),
 ]
 FOLLOW_UP = "/admin/{kommun_slug}/uppfoljning/{tjanst}"
 EDITOR_PAGES = [("/utforare/{slug}/redigera", lambda: _("Redigera presentationen"))]

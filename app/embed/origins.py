@@ -83,3 +83,32 @@ def allowed(origin: str, registered: list[str]) -> bool:
             if mine_scheme == scheme and mine.endswith(host[1:]):
                 return True
     return False
+
+
+class OriginError(ValueError):
+    """A website that cannot be registered, said in Swedish."""
+
+
+def add_origin(session: Session, kommun_code: str, text: str) -> tuple[str, bool]:
+    """Register a website for the kommun's widgets; (the normalised origin, newly added).
+    Does not commit: the caller records the change and commits both together."""
+    from datetime import date
+
+    origin = normalise_origin(text)
+    if origin is None:
+        raise OriginError(
+            "Skriv webbplatsens adress som https://www.kommun.se (utan sökväg), eller "
+            "https://*.kommun.se för alla underdomäner."
+        )
+    if session.get(EmbedOrigin, (kommun_code, origin)) is not None:
+        return origin, False
+    session.add(EmbedOrigin(kommun_code=kommun_code, origin=origin, added=date.today()))
+    return origin, True
+
+
+def remove_origin(session: Session, kommun_code: str, origin: str) -> bool:
+    row = session.get(EmbedOrigin, (kommun_code, origin))
+    if row is None:
+        return False
+    session.delete(row)
+    return True
