@@ -36,7 +36,7 @@ def test_account_users_and_log_pages_have_no_axe_violations(page, live_url, admi
     page.fill("#password", acc.PASSWORD)
     page.locator("form.admin-form button[type=submit]").click()
     page.wait_for_url(f"{live_url}{prefix}/konto")
-    for path in ("/konto", "/admin/taby/anvandare", "/admin/taby/logg"):
+    for path in ("/konto", "/admin/taby/anvandare", "/admin/taby/logg", "/admin/taby/webbplatser"):
         page.goto(f"{live_url}{prefix}{path}")
         assert page.locator("html").get_attribute("lang") == lang
         results = Axe().run(page, options=WCAG_21_AA)
