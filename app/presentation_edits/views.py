@@ -36,15 +36,7 @@ def _page(templates, request: Request, name: str, status_code: int = 200, **cont
     )
 
 
-FORM_FIELDS = (
-    "presentation",
-    "profiles",
-    "languages",
-    "phone",
-    "email",
-    "website",
-    "opening_hours",
-)
+FORM_FIELDS = service.FIELDS  # the form has exactly the draft's fields
 
 
 def _form_values(data: dict) -> dict[str, str]:
