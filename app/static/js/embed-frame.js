@@ -27,6 +27,12 @@
     last = height;
     window.parent.postMessage({ type: "valfardsjamforaren:height", height: height }, parent);
   }
+  // The page's loader may start after our first message (it loads async): it then asks,
+  // and we answer to the same parent origin only.
+  window.addEventListener("message", function (event) {
+    if (event.source !== window.parent || event.origin !== parent) return;
+    if (event.data && event.data.type === "valfardsjamforaren:hello") { last = 0; post(); }
+  });
   if ("ResizeObserver" in window) new ResizeObserver(post).observe(document.body);
   window.addEventListener("load", post);
   post();

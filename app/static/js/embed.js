@@ -12,6 +12,15 @@
       try { return new URL(f.src, location.href).origin === ours; } catch (e) { return false; }
     });
   }
+  // Frames that loaded before this script missed nothing: ask each for its height now, and
+  // again when one (re)loads.
+  function hello(frame) {
+    try { frame.contentWindow.postMessage({ type: "valfardsjamforaren:hello" }, ours); } catch (e) { /* not ready */ }
+  }
+  ourFrames().forEach(function (frame) {
+    hello(frame);
+    frame.addEventListener("load", function () { hello(frame); });
+  });
   window.addEventListener("message", function (event) {
     if (event.origin !== ours) return;
     var data = event.data;
