@@ -3,12 +3,10 @@ beside each value, each provider's level summary, old figures marked; on a deskt
 375 px phone and without JavaScript, with screenshots in test-artifacts/screenshots/."""
 
 import pytest
-from sqlmodel import Session, select
 
-from app.db import make_engine
-from app.models import Kommun, PostalCode, Provider, ProviderArea
 from tests.browser.conftest import screenshot
 from tests.browser.test_rechoose_journey import BROKEN_WORDS_JS
+from tests.support.places import taby_home_care_by_postal_code
 
 pytestmark = pytest.mark.browser
 
@@ -19,25 +17,9 @@ MEASURES = ("U21468", "sos-hemtjanst-personalkontinuitet")
 @pytest.fixture(scope="module")
 def postal_code(sample_settings) -> str:
     """A Täby postal code served by at least two home-care providers."""
-    engine = make_engine(sample_settings.database_url)
-    try:
-        with Session(engine) as s:
-            kommun = s.exec(select(Kommun).where(Kommun.code == "0160")).one()
-            for pc in s.exec(
-                select(PostalCode)
-                .where(PostalCode.kommun_code == kommun.code)
-                .order_by(PostalCode.code)
-            ).all():
-                serving = s.exec(
-                    select(Provider.id)
-                    .join(ProviderArea, ProviderArea.provider_id == Provider.id)
-                    .where(ProviderArea.area_id == pc.area_id)
-                    .where(Provider.service_type_id == "hemtjanst")
-                ).all()
-                if len(serving) >= 2:
-                    return pc.code
-    finally:
-        engine.dispose()
+    for _kommun, code, serving in taby_home_care_by_postal_code(sample_settings.database_url):
+        if len(serving) >= 2:
+            return code
     pytest.skip("no Täby postal code served by two home-care providers")
 
 

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session, select
 
-from app.db import make_engine
-from app.models import Kommun, PostalCode, Provider, ProviderArea
+from app.models import Provider
 from tests.browser.conftest import screenshot
+from tests.support.places import taby_home_care_by_postal_code
 
 pytestmark = pytest.mark.browser
 
@@ -28,28 +27,10 @@ class Case:
 @pytest.fixture(scope="module")
 def case(sample_settings) -> Case:
     """A Täby home-care provider and a postal code it serves with at least two others."""
-    engine = make_engine(sample_settings.database_url)
-    try:
-        with Session(engine) as s:
-            kommun = s.exec(select(Kommun).where(Kommun.code == "0160")).one()
-            for pc in s.exec(
-                select(PostalCode)
-                .where(PostalCode.kommun_code == kommun.code)
-                .order_by(PostalCode.code)
-            ).all():
-                serving = s.exec(
-                    select(Provider)
-                    .join(ProviderArea, ProviderArea.provider_id == Provider.id)
-                    .where(ProviderArea.area_id == pc.area_id)
-                    .where(Provider.service_type_id == "hemtjanst")
-                    .order_by(Provider.slug)
-                ).all()
-                if len(serving) >= 3:
-                    current = serving[len(serving) // 2]
-                    s.expunge(current)
-                    return Case(kommun.slug, current, pc.code, len(serving) - 1)
-    finally:
-        engine.dispose()
+    for kommun, code, serving in taby_home_care_by_postal_code(sample_settings.database_url):
+        if len(serving) >= 3:
+            current = serving[len(serving) // 2]
+            return Case(kommun.slug, current, code, len(serving) - 1)
     pytest.skip("no Täby postal code served by three home-care providers")
 
 
