@@ -1,16 +1,15 @@
 """Facts about the loaded data set as a whole, asked on every page and changed only by ingest."""
 
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.data_version import read_version
 from app.models import IngestRun, Provider
 
-CACHE_SECONDS = 30.0
 # A run in any of these statuses has its data committed (ingest.runs): the source was
 # fetched successfully then, whether or not the search index has caught up.
 FETCHED = ("ok", "index_pending", "index_failed")
@@ -18,16 +17,14 @@ FETCHED = ("ok", "index_pending", "index_failed")
 
 @dataclass(frozen=True)
 class DataSet:
-    # The latest successful ingest run: a new value means the data may have changed, so
-    # anything cached from the data (pages, later) is stale.
-    version: int | None
+    version: int  # the data version (app.data_version) these facts were read at
     sample: bool  # any fictional sample provider loaded (drives the banner)
     # ingest_run.source -> start (UTC) of its latest run with committed data
     fetched: dict[str, datetime] = field(default_factory=dict)
 
 
 def read_dataset(session: Session) -> DataSet:
-    version = session.exec(select(func.max(IngestRun.id)).where(IngestRun.status == "ok")).one()
+    version = read_version(session)
     sample = session.exec(
         select(col(Provider.id)).where(Provider.origin == "sample").limit(1)
     ).first()
@@ -46,25 +43,24 @@ def _utc(at: datetime) -> datetime:
 
 
 class DataSetCache:
-    """The facts, re-read at most every CACHE_SECONDS through a session the caller holds.
+    """The facts, re-read only when the data version has changed, through a session the
+    caller holds (one small query per call to check the version).
 
     Never through a connection of its own: a request that waited for a second connection
     while holding its first is how the pool ran dry under load.
     """
 
-    def __init__(self, max_age: float = CACHE_SECONDS) -> None:
-        self._max_age = max_age
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._facts: DataSet | None = None
-        self._read_at = 0.0
 
     def get(self, session: Session | None) -> DataSet | None:
-        """The facts, fresh enough; without a session only what is known (None at first)."""
+        """The facts as of now; without a session only what is known (None at first)."""
         with self._lock:
-            facts, read_at = self._facts, self._read_at
-        if session is None or (facts and time.monotonic() - read_at < self._max_age):
+            facts = self._facts
+        if session is None or (facts and facts.version == read_version(session)):
             return facts
         facts = read_dataset(session)
         with self._lock:
-            self._facts, self._read_at = facts, time.monotonic()
+            self._facts = facts
         return facts

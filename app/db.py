@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
+# Installs the rule that every committed change to public data bumps the data version.
+import app.data_version  # noqa: F401
+
 # The app hands out at most `pool_size` sessions at a time (app.deps), so a request never
 # waits for a connection; if one ever does, something is wrong, and it should say so soon.
 POOL_TIMEOUT_SECONDS = 10

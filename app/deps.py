@@ -1,12 +1,13 @@
 """Request dependencies as type aliases, so routes read `session: SessionDep`."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 from weakref import WeakKeyDictionary
 
 import anyio
 from anyio.lowlevel import RunVar
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -26,6 +27,13 @@ def _slots(engine: Engine, size: int) -> anyio.Semaphore:
     if engine not in by_engine:
         by_engine[engine] = anyio.Semaphore(size)
     return by_engine[engine]
+
+
+@asynccontextmanager
+async def session_slot(app: FastAPI) -> AsyncIterator[None]:
+    """Hold one of the app's DB_POOL_SIZE slots (for a connection used outside a route)."""
+    async with _slots(app.state.engine, app.state.settings.db_pool_size):
+        yield
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:

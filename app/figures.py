@@ -333,9 +333,12 @@ def figures_for(
     indicator_ids = [i.id for i in indicators]
     kommun_codes = sorted({p.kommun_code for p in providers})
 
+    # Plain rows, not ORM objects: a page reads them only, and hydrating some hundred model
+    # instances was a large part of a provider page's time (bench/RESULTS.md). A row has
+    # the same attribute names, so the rest reads them as IndicatorValue / ReferenceValue.
     series: dict[tuple[int, str], list[IndicatorValue]] = defaultdict(list)
     values = session.exec(
-        select(IndicatorValue)
+        select(*IndicatorValue.__table__.columns)  # type: ignore[attr-defined]
         .where(col(IndicatorValue.provider_id).in_(provider_ids))
         .where(col(IndicatorValue.indicator_id).in_(indicator_ids))
         .order_by(IndicatorValue.year)
@@ -345,7 +348,7 @@ def figures_for(
 
     refs: dict[tuple[str, str], list[ReferenceValue]] = defaultdict(list)
     for r in session.exec(
-        select(ReferenceValue)
+        select(*ReferenceValue.__table__.columns)  # type: ignore[attr-defined]
         .where(col(ReferenceValue.indicator_id).in_(indicator_ids))
         .where(col(ReferenceValue.municipality_code).in_([*kommun_codes, COUNTRY]))
         .order_by(ReferenceValue.year)

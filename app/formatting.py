@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -18,8 +19,15 @@ def locale() -> str:
 
 
 def number(value: float, decimals: int = 0) -> str:
+    return _number(value, decimals, locale())
+
+
+@lru_cache(maxsize=8192)
+def _number(value: float, decimals: int, locale: str) -> str:
+    # Babel's formatting was a fifth of a provider page's time (py-spy, bench/RESULTS.md);
+    # the same few thousand values recur on every page.
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale())
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def with_unit(value: float, unit: str, decimals: int = 0) -> str:
@@ -45,7 +53,12 @@ def unit_label(unit: str) -> str:
 def day(value: date | None) -> str:
     if value is None:
         return ""
-    return format_date(value, format="long", locale=locale())
+    return _day(value, locale())
+
+
+@lru_cache(maxsize=4096)
+def _day(value: date, locale: str) -> str:
+    return format_date(value, format="long", locale=locale)
 
 
 def distance(metres: float) -> str:

@@ -107,19 +107,37 @@ def level_summaries(
 ) -> dict[int, LevelSummary]:
     """The level summary of each provider (for cards), reading only the figures that have a
     level in the providers' kommuner: the same summary the provider page shows."""
-    out: dict[int, LevelSummary] = {}
+    by_type = summary_indicators(session, providers)
+    wanted = list({i.id: i for group in by_type.values() for i in group}.values())
+    return summaries_from(providers, by_type, figures_for(session, providers, wanted, today=today))
+
+
+def summary_indicators(
+    session: Session, providers: Sequence[Provider]
+) -> dict[str, list[Indicator]]:
+    """Per service type of `providers`: the indicators a level summary counts (those with a
+    level in the providers' kommuner)."""
     kommun_codes = sorted({p.kommun_code for p in providers})
     with_levels = set(
         session.exec(select(Level.indicator_id).where(col(Level.kommun_code).in_(kommun_codes)))
     )
-    by_type: dict[str, list[Provider]] = {}
+    return {
+        st: [i for i in indicators_for(session, st) if i.id in with_levels]
+        for st in sorted({p.service_type_id for p in providers})
+    }
+
+
+def summaries_from(
+    providers: Sequence[Provider],
+    by_type: dict[str, list[Indicator]],
+    figures: dict[int, dict[str, Figure]],
+) -> dict[int, LevelSummary]:
+    """The summaries from figures already read (figures_for over at least those indicators)."""
+    out: dict[int, LevelSummary] = {}
     for p in providers:
-        by_type.setdefault(p.service_type_id, []).append(p)
-    for service_type_id, group in by_type.items():
-        indicators = [i for i in indicators_for(session, service_type_id) if i.id in with_levels]
-        figures = figures_for(session, group, indicators, today=today)
-        for p in group:
-            out[p.id] = summarise(figures.get(p.id, {}).values())  # type: ignore[index]
+        per = figures.get(p.id, {})  # type: ignore[arg-type]
+        counted = [per[i.id] for i in by_type.get(p.service_type_id, []) if i.id in per]
+        out[p.id] = summarise(counted)  # type: ignore[index]
     return out
 
 

@@ -27,7 +27,7 @@ from app.figures import Figure, figures_for, still_published
 from app.level_summary import LevelSummary
 from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
 from app.models.vocab import Direction
-from app.providers import areas_of, level_summaries
+from app.providers import areas_of, summaries_from, summary_indicators
 from app.search import InvalidSearch, SearchError, SearchParams, search_providers
 from app.search.breaker import SearchPaused
 from app.search.client import AppSearch
@@ -452,8 +452,11 @@ def _cards(
     providers = [p for p, _ in rows]
     if areas is None:
         areas = areas_of(session, [p.id for p in providers])  # type: ignore[misc]
-    figures = figures_for(session, providers, indicators)
-    summaries = level_summaries(session, providers)  # one call for the page's cards
+    # One read of the figures for the cards and for their level summaries.
+    by_type = summary_indicators(session, providers)
+    wanted = {i.id: i for i in indicators} | {i.id: i for group in by_type.values() for i in group}
+    figures = figures_for(session, providers, list(wanted.values()))
+    summaries = summaries_from(providers, by_type, figures)
     cards = []
     for provider, organisation in rows:
         metres = distances.get(provider.id)  # type: ignore[arg-type]

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # without a thread). Pages are CPU-bound: more would only contend for the GIL, and
     # measured slower (bench/RESULTS.md); scale with processes (uvicorn --workers) instead.
     db_pool_size: int = Field(8, ge=1)
+    # Rendered public pages kept per process against the data version (app/web/page_cache.py);
+    # 0 turns the cache off.
+    page_cache_mb: int = Field(64, ge=0)
     data_dir: Path = ROOT / "data" / "sample"
     default_lang: str = "sv"
 

@@ -18,8 +18,10 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 SWEDEN = ZoneInfo("Europe/Stockholm")  # the day a Swedish reader would call it
 
 
-def make_environment() -> Environment:
+def make_environment(auto_reload: bool = True) -> Environment:
     env = Environment(
+        # Checking every template file's time on each render costs; production never edits.
+        auto_reload=auto_reload,
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
@@ -36,8 +38,8 @@ def make_environment() -> Environment:
 
 
 class Templates:
-    def __init__(self) -> None:
-        self.env = make_environment()
+    def __init__(self, auto_reload: bool = True) -> None:
+        self.env = make_environment(auto_reload)
         self.dataset = DataSetCache()
 
     def render(

@@ -1,6 +1,7 @@
-"""Hard limits for the kommun's files, checked before a file is read in full.
+"""Hard limits on the files an ingest reads: the one place they are set.
 
-The CLI and the web upload use the same ones. A real file is far below each: a kommun has
+`LIMITS` is for the kommun's own files, checked before a file is read in full; the CLI and
+the web upload use the same ones. A real file is far below each: a kommun has
 hundreds of units, a survey file a few thousand rows. A file over a limit is refused with a
 message saying which limit, so a hostile or broken file costs bounded time and memory.
 """
@@ -23,9 +24,25 @@ class FileLimits:
     max_unpacked_bytes: int = 100 * MB
     max_ratio: int = 100  # real sheets pack 5-30 times; zip bombs a thousand
     ratio_from_bytes: int = MB  # smaller members may pack as tightly as they like
+    # A web upload's whole request, the file and the form around it, refused before it is
+    # read (deploy/nginx.conf's client_max_body_size is the same): a file between this and
+    # max_bytes is read in and refused with the upload page's own message.
+    max_request_bytes: int = 25 * MB
 
 
 LIMITS = FileLimits()
+
+# The sample or national data directory (`python -m ingest sample --data-dir DIR`) is the
+# operator's own, not an upload, and the nation is large: values.csv has some 3.5 million
+# rows and 400 MB for 30 000 units and ten years. Its big files are streamed and written in
+# batches (ingest.sample_figures), so these bound time, not memory; they leave five times
+# headroom. The small files of such a directory are read whole, and providers.csv of the
+# nation is about 30 000 rows and 16 MB. A cell is still capped as for the kommun's files.
+SAMPLE_LIMITS = FileLimits(
+    max_bytes=2048 * MB,
+    max_rows=20_000_000,
+    max_provider_rows=200_000,
+)
 
 
 def count(n: int) -> str:

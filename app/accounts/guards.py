@@ -18,6 +18,7 @@ from sqlmodel import select
 from app.accounts.service import Caller, Limits, caller_for, session_for_token
 from app.accounts.tokens import new_token, same
 from app.deps import SessionDep
+from app.i18n import gettext as _
 from app.i18n import link
 from app.models import Kommun, Provider
 
@@ -137,7 +138,7 @@ def _same_site(request: Request) -> bool:
 async def csrf_protect(request: Request, session: SessionDep) -> None:
     """Refuse a POST whose form token does not match (403)."""
     if not _same_site(request):
-        raise HTTPException(403, "Formuläret kom från en annan webbplats.")
+        raise HTTPException(403, _("Formuläret kom från en annan webbplats."))
     form = await request.form()
     sent = form.get("csrf")
     caller = current_caller(request, session)
@@ -145,7 +146,7 @@ async def csrf_protect(request: Request, session: SessionDep) -> None:
     if expected is None:
         expected = request.cookies.get(CSRF_COOKIE)
     if not isinstance(sent, str) or not expected or not same(sent, expected):
-        raise HTTPException(403, "Formuläret har gått ut. Ladda om sidan och försök igen.")
+        raise HTTPException(403, _("Formuläret har gått ut. Ladda om sidan och försök igen."))
 
 
 CsrfDep = Depends(csrf_protect)

@@ -6,7 +6,10 @@ from functools import cache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from app.i18n import gettext as _
+
 MIN_LENGTH = 12
+MAX_LENGTH = 200
 
 
 @cache
@@ -32,9 +35,9 @@ def verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused (in Swedish), or None."""
+    """Why a new password is refused (in the request's language), or None."""
     if len(password) < MIN_LENGTH:
-        return f"Lösenordet behöver minst {MIN_LENGTH} tecken."
-    if len(password) > 200:
-        return "Lösenordet får vara högst 200 tecken."
+        return _("Lösenordet behöver minst {n} tecken.").format(n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _("Lösenordet får vara högst {n} tecken.").format(n=MAX_LENGTH)
     return None

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.accounts import audit
 from app.accounts.passwords import hash_password, password_problem, verify
 from app.accounts.tokens import new_token, token_hash
+from app.i18n import gettext as _
 from app.models import (
     Invitation,
     Kommun,
@@ -44,7 +45,9 @@ def normalise_email(text: str) -> str:
 
 
 class AccountError(Exception):
-    """A refusal to show the person, in Swedish, naming the field when there is one."""
+    """A refusal to show the person, naming the field when there is one. The message is in
+    the language of the request (app.i18n.gettext, as other services write theirs); the
+    CLI runs in Swedish."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -123,15 +126,17 @@ def authenticate(session: Session, email: str, password: str, client: str, limit
     email = normalise_email(email)
     if locked(session, email, client, limits):
         raise AccountError(
-            "För många misslyckade försök. Vänta en stund och försök igen, eller be "
-            "kommunens administratör om hjälp."
+            _(
+                "För många misslyckade försök. Vänta en stund och försök igen, eller be "
+                "kommunens administratör om hjälp."
+            )
         )
     user = session.exec(select(User).where(User.email == email)).first()
     ok, new_hash = verify(password, user.password_hash if user else None)
     if not ok or user is None or user.disabled:
         session.add(LoginAttempt(email=email[:254], client=client[:64], at=now()))
         session.commit()
-        raise AccountError("E-postadressen eller lösenordet stämmer inte.")
+        raise AccountError(_("E-postadressen eller lösenordet stämmer inte."))
     if new_hash:
         user.password_hash = new_hash
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.email) == email))  # type: ignore[call-overload]
@@ -204,7 +209,7 @@ def end_all_sessions(session: Session, user: User) -> None:
 
 def _check_new_user(name: str, password: str) -> None:
     if not name.strip() or len(name) > 200:
-        raise AccountError("Skriv ditt namn.", "name")
+        raise AccountError(_("Skriv ditt namn."), "name")
     problem = password_problem(password)
     if problem:
         raise AccountError(problem, "password")
@@ -213,7 +218,9 @@ def _check_new_user(name: str, password: str) -> None:
 def create_admin(session: Session, email: str, name: str, password: str, kommun_code: str) -> User:
     """The first administrator of a kommun (the CLI): no one is there to invite them."""
     if session.get(Kommun, kommun_code) is None:
-        raise AccountError(f"Kommunen {kommun_code} finns inte i databasen.", "kommun")
+        raise AccountError(
+            _("Kommunen {code} finns inte i databasen.").format(code=kommun_code), "kommun"
+        )
     email = normalise_email(email)
     _check_new_user(name, password)
     user = session.exec(select(User).where(User.email == email)).first()
@@ -272,15 +279,15 @@ def invite(
     """A one-time link for `email` to join with one role. The link is returned (shown on
     screen) and written to the outbox for the kommun's mail system."""
     if not inviter.is_admin_of(kommun.code):
-        raise AccountError("Du kan bara bjuda in till din egen kommun.")
+        raise AccountError(_("Du kan bara bjuda in till din egen kommun."))
     email = normalise_email(email)
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        raise AccountError("Skriv en e-postadress, till exempel namn@kommun.se.", "email")
+        raise AccountError(_("Skriv en e-postadress, till exempel namn@kommun.se."), "email")
     if role == Role.PROVIDER_EDITOR:
         if provider is None or provider.kommun_code != kommun.code:
-            raise AccountError("Välj en av kommunens utförare.", "provider")
+            raise AccountError(_("Välj en av kommunens utförare."), "provider")
     elif role != Role.KOMMUN_ADMIN:
-        raise AccountError("Välj en roll.", "role")
+        raise AccountError(_("Välj en roll."), "role")
     token = new_token()
     at = now()
     row = Invitation(
@@ -337,7 +344,7 @@ def accept_invitation(session: Session, key: bytes, token: str, name: str, passw
     """Create the account (or, for an existing one, check its password) and add the role."""
     row = open_invitation(session, key, token)
     if row is None:
-        raise AccountError("Inbjudan gäller inte längre. Be om en ny.")
+        raise AccountError(_("Inbjudan gäller inte längre. Be om en ny."))
     user = session.exec(select(User).where(User.email == row.email)).first()
     if user is None:
         _check_new_user(name, password)
@@ -350,10 +357,11 @@ def accept_invitation(session: Session, key: bytes, token: str, name: str, passw
         session.add(user)
         session.flush()
     else:
-        ok, _ = verify(password, user.password_hash)
+        ok, _new_hash = verify(password, user.password_hash)
         if not ok:
             raise AccountError(
-                "Det finns redan ett konto för e-postadressen: skriv dess lösenord.", "password"
+                _("Det finns redan ett konto för e-postadressen: skriv dess lösenord."),
+                "password",
             )
     _add_membership(session, user, row.role, row.kommun_code, row.provider_id)
     row.used_at = now()
@@ -401,18 +409,20 @@ def users_of(session: Session, kommun_code: str) -> list[KommunUser]:
     for m, u in rows:
         entry = by_user.setdefault(u.id, KommunUser(u, []))  # type: ignore[arg-type]
         if m.role == Role.KOMMUN_ADMIN:
-            entry.roles.append("Administratör")
+            entry.roles.append(_("Administratör"))
         elif m.provider_id in providers:
-            entry.roles.append(f"Redaktör: {providers[m.provider_id].name}")
+            entry.roles.append(
+                _("Redaktör: {provider}").format(provider=providers[m.provider_id].name)
+            )
     return list(by_user.values())
 
 
 def remove_from_kommun(session: Session, caller: Caller, kommun_code: str, user_id: int) -> None:
     """Take away every role the user has in this kommun (and nothing elsewhere)."""
     if not caller.is_admin_of(kommun_code):
-        raise AccountError("Du kan bara ändra i din egen kommun.")
+        raise AccountError(_("Du kan bara ändra i din egen kommun."))
     if caller.user_id == user_id:
-        raise AccountError("Du kan inte ta bort dig själv.")
+        raise AccountError(_("Du kan inte ta bort dig själv."))
     provider_ids = list(
         session.exec(select(Provider.id).where(Provider.kommun_code == kommun_code)).all()
     )

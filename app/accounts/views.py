@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlmodel import col, select
 
 from app.accounts import service
@@ -19,8 +20,8 @@ from app.accounts.guards import (
     with_csrf_cookie,
 )
 from app.deps import SessionDep, TemplatesDep
+from app.i18n import current_lang, link
 from app.i18n import gettext as _
-from app.i18n import link
 from app.models import AuditEntry, Kommun, Provider, Role, ServiceType, User
 from app.web.redirects import safe_next
 
@@ -109,13 +110,15 @@ ADMIN_PAGES = [
     ("/admin/{kommun_slug}/nivaer", lambda: _("Nivåer")),
     ("/admin/{kommun_slug}/fullstandighet", lambda: _("Fullständighet")),
     ("/admin/{kommun_slug}/webbplatser", lambda: _("Webbplatser för widgetar")),
+    ("/admin/{kommun_slug}/valguider", lambda: _("Valguider")),
 ]
 FOLLOW_UP = "/admin/{kommun_slug}/uppfoljning/{tjanst}"
 EDITOR_PAGES = [("/utforare/{slug}/redigera", lambda: _("Redigera presentationen"))]
 
 
 def _route_paths(request: Request) -> set[str]:
-    return {getattr(r, "path", "") for r in request.app.routes}
+    # Included routers are nested in app.routes (FastAPI >= 0.16x): walk them all.
+    return {r.path or "" for r in iter_route_contexts(request.app.routes)}
 
 
 @router.get("/konto", name="account")
@@ -135,7 +138,9 @@ def account(
             out += [
                 Link(
                     link(FOLLOW_UP.format(kommun_slug=k.slug, tjanst=st.id)),
-                    _("Uppföljning: {service}").format(service=st.name_sv),
+                    _("Uppföljning: {service}").format(
+                        service=st.name_en if current_lang.get() == "en" else st.name_sv
+                    ),
                 )
                 for st in service_types
             ]
@@ -143,7 +148,7 @@ def account(
 
     def editor_links(p: Provider) -> list[Link]:
         return [
-            Link(link(t.format(slug=p.slug)), _(label)) for t, label in EDITOR_PAGES if t in paths
+            Link(link(t.format(slug=p.slug)), label()) for t, label in EDITOR_PAGES if t in paths
         ]
 
     kommuner = session.exec(

@@ -29,6 +29,7 @@ from app.models import Kommun, Organisation, Provider, ServiceType
 from app.providers import indicators_for, key_indicators, level_summaries, provider_page
 from app.search_service import SearchForm, find_kommun, search
 from app.web.basket import MAX_ITEMS
+from app.web.page_cache import not_cacheable
 from app.web.security import content_security_policy
 
 router = APIRouter()
@@ -120,6 +121,8 @@ def embed_search(
         sort_indicator=None,
         card_indicators=key_indicators(indicators_for(session, st.id)),
     )
+    if not outcome.search_available:
+        not_cacheable(request)  # shown from SQL while search is down: not kept
     summaries = level_summaries(session, [c.provider for c in outcome.cards])
     here = f"/embed/{kommun.slug}/{st.id}"
 

@@ -11,6 +11,7 @@ from app.models.accounts import (
     User,
 )
 from app.models.choice import ChoiceGuide
+from app.models.data_version import DataVersion
 from app.models.embeds import EmbedOrigin
 from app.models.indicators import Indicator, IndicatorValue, Level, ReferenceValue
 from app.models.ingest_runs import IngestRun
@@ -28,6 +29,7 @@ __all__ = [
     "Area",
     "AuditEntry",
     "ChoiceGuide",
+    "DataVersion",
     "Direction",
     "DraftKind",
     "DraftStatus",

@@ -32,11 +32,12 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         if detail == HTTPStatus(exc.status_code).phrase:
             detail = None  # Starlette's default detail only repeats the title
         return problem(exc.status_code, detail, headers=exc.headers)
-    if exc.status_code == 403:
+    # Refused forms (a stale token; an upload too large to read) say why, on a page.
+    if exc.status_code in (403, 411, 413):
         return request.app.state.templates.render(
             request,
             "not_found.html",
-            status_code=403,
+            status_code=exc.status_code,
             heading=_("Det gick inte att skicka formuläret"),
             message=exc.detail
             if isinstance(exc.detail, str)

@@ -104,7 +104,7 @@ class HttpCache:
                     passing = True
                     if if_none_match and matches(if_none_match, headers["etag"]):
                         swallow = True
-                        await _not_modified(send, start, headers)
+                        await not_modified(send, start, headers)
                     else:
                         await send(start)
                 return
@@ -130,7 +130,7 @@ class HttpCache:
             headers = MutableHeaders(scope=start)
             headers["etag"] = etag_for(body)
             if if_none_match and matches(if_none_match, headers["etag"]):
-                await _not_modified(send, start, headers)
+                await not_modified(send, start, headers)
                 return
             await send(start)
             await send({"type": "http.response.body", "body": body})
@@ -138,7 +138,7 @@ class HttpCache:
         await self.app(scope, receive, send_cached)
 
 
-async def _not_modified(send: Send, start: Message, headers: MutableHeaders) -> None:
+async def not_modified(send: Send, start: Message, headers: MutableHeaders) -> None:
     kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in NOT_MODIFIED_KEEP]
     await send({"type": "http.response.start", "status": 304, "headers": kept})
     await send({"type": "http.response.body", "body": b""})

@@ -37,6 +37,7 @@ from app.models.vocab import Driftsform
 from app.providers import indicators_for, key_indicators, providers_by_slugs
 from app.search.text import fold, swedish_sort_key
 from app.web.basket import read_basket
+from app.web.page_cache import not_cacheable
 from app.web.params import number_params
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -175,6 +176,8 @@ def search_page(
         sort_indicator=sort_indicator,
         card_indicators=_card_indicators(indicators, sort_indicator),
     )
+    if not outcome.search_available:
+        not_cacheable(request)  # shown from SQL while search is down: not kept
     if outcome.pages and form.page > outcome.pages:
         return RedirectResponse(base + form.query_string(page=outcome.pages), status_code=303)
 

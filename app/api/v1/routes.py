@@ -40,6 +40,7 @@ from app.providers import (
 )
 from app.search_service import PER_PAGE, SORT_NAME, SearchForm, search, sortable_indicators
 from app.web.basket import MAX_ITEMS
+from app.web.page_cache import not_cacheable
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX, tags=["open data API v1"])
@@ -220,6 +221,8 @@ def providers(
         sort_indicator=sort_indicator,
         card_indicators=key_indicators(all_indicators),
     )
+    if not outcome.search_available:
+        not_cacheable(request)  # shown from SQL while search is down: not kept
     summaries = level_summaries(session, [c.provider for c in outcome.cards])
     info = _page_info(outcome.total, page, PER_PAGE)
     _link_header(request, response, info)
