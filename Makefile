@@ -48,8 +48,13 @@ migrate: setup
 meili-stop:
 	python3 scripts/meili.py stop
 
-## bench: performance ratios (bench/results/); `make bench BENCH=load`: the loopback load test (bench/RESULTS.md)
+## bench: issue 13's measurements (pages, search, ingest, scale, profile), written to bench/RESULTS.md;
+## one step or other options: `make bench BENCH="pages --duration 3"`; `make bench BENCH=load`: 300 clients
+BENCH ?= all
 bench: setup
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing wrk from Debian packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@$(MEILI_ENV); $(UV) run python -m bench $(BENCH)
 
 clean:

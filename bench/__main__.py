@@ -1,117 +1,168 @@
-"""`python -m bench`: performance as ratios measured within one run.
+"""`python -m bench [STEP ...] [options]`: the measurements of issue 13, written to
+bench/RESULTS.md.
 
-The machines are noisy, so absolute times mean little; what is reported is how
-costs relate inside one run: does ingest grow linearly with the data, is a re-run
-cheap, what does a page cost next to the cheapest request, what does search cost
-next to its SQL fallback. Results are printed and written to bench/results/.
+Steps (default `all`, which is what `make bench` runs):
+  pages    each page's rate under wrk against a static file from the same server
+  search   search through our API and the list page against Meilisearch asked directly
+  ingest   the national dataset through the real ingest on SQLite and PostgreSQL, rebuild
+  scale    the same pages on the kommun-sized sample and on the national database
+  profile  py-spy under wrk: the top functions by own and cumulative time, before/after
+  load     the 300-client resilience test (bench/load.py); not part of `all`
 
-`python -m bench load` is the other benchmark: a bounded loopback load test (bench/load.py).
+The machine is noisy, so every target is a ratio measured within one run. A step run alone
+rewrites its own section of RESULTS.md and keeps the others.
 """
 
-import json
-import statistics
+import argparse
+import os
+import shlex
 import sys
 import tempfile
-import time
+import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from bench import report, wrk
+from bench.data import postgres_server, postgres_version
+from bench.run import Options, Run
 
-from app.db import make_engine
-from app.main import create_app
-from app.models import Provider
-from app.settings import Settings
-from bench.data import drop_indexes, load, settings_for
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from generate_sample_data import generate  # noqa: E402
+ALL = ["pages", "search", "ingest", "scale", "profile"]
 
 
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def steps() -> dict[str, Callable[[Run], list[str]]]:
+    from bench.nation import ingest, scale
+    from bench.pages import pages, profile
+    from bench.search import search
+
+    return {"pages": pages, "search": search, "ingest": ingest, "scale": scale, "profile": profile}
 
 
-def median_ms(fn: Callable[[], object], repeat: int = 15) -> float:
-    fn()  # warm up caches and connections
-    return statistics.median(timed(fn) for _ in range(repeat)) * 1000
+def parse(argv: list[str]) -> argparse.Namespace:
+    d = Options()
+    p = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n\n", 1)[1],
+    )
+    p.add_argument("steps", nargs="*", default=["all"], choices=[*ALL, "all", "load"])
+    p.add_argument("--duration", type=float, default=d.duration, help="wrk seconds per target")
+    p.add_argument("--warmup", type=float, default=d.warmup, help="wrk seconds before each")
+    p.add_argument("--threads", type=int, default=d.threads)
+    p.add_argument("--connections", type=int, default=d.connections)
+    p.add_argument("--timeout", type=float, default=d.timeout, help="wrk's request timeout")
+    p.add_argument("--workers", type=int, default=d.workers, help="uvicorn worker processes")
+    p.add_argument("--units", type=int, default=d.units, help="size of the national dataset")
+    p.add_argument("--rounds", type=int, default=d.rounds, help="sequential requests per page")
+    p.add_argument("--profile-seconds", type=float, default=d.profile_seconds)
+    p.add_argument("--clients", type=int, default=300, help="load: concurrent clients")
+    p.add_argument("--load-seconds", type=float, default=60.0, help="load: its duration")
+    return p.parse_args(argv)
 
 
-def bench_ingest(tmp: Path) -> dict:
-    out: dict = {}
-    for scale in (1, 4):
-        data_dir = tmp / f"data{scale}"
-        generate(data_dir, scale=scale)
-        settings = settings_for(tmp, f"ingest{scale}")
-        out[f"load_s_scale{scale}"] = timed(lambda s=settings, d=data_dir: load(s, d))
-        out[f"rerun_s_scale{scale}"] = timed(lambda s=settings, d=data_dir: load(s, d))
-        drop_indexes(settings)
-    out["ratio_load_scale4_to_scale1"] = out["load_s_scale4"] / out["load_s_scale1"]
-    out["ratio_rerun_to_load_scale4"] = out["rerun_s_scale4"] / out["load_s_scale4"]
-    return out
+def command_line(argv: list[str]) -> str:
+    args = shlex.join(argv)
+    if os.environ.get("MAKELEVEL"):
+        return "make bench" + (f" BENCH={shlex.quote(args)}" if argv and argv != ["all"] else "")
+    return "uv run python -m bench" + (f" {args}" if args else "")
 
 
-def bench_pages(tmp: Path) -> dict:
-    settings = settings_for(tmp, "pages")
-    load(settings, settings.data_dir)
-    engine = make_engine(settings.database_url)
-    with Session(engine) as s:
-        providers = s.exec(
-            select(Provider).where(
-                Provider.kommun_code == "0160", Provider.service_type_id == "hemtjanst"
-            )
-        ).all()
-    app = create_app(settings)
-    down = create_app(Settings(**{**settings.model_dump(), "meili_url": "http://127.0.0.1:9"}))
-    ids = "&".join(f"id={p.slug}" for p in providers[:3])
-    out: dict = {}
-    with TestClient(app) as c, TestClient(down) as c_down:
-        base = median_ms(lambda: c.get("/static/site.css"))
-        pages = {
-            "home": "/",
-            "search": "/taby/hemtjanst",
-            "search_text": "/taby/hemtjanst?q=omsorg",
-            "provider": f"/utforare/{providers[0].slug}",
-            "compare3": f"/jamfor?{ids}",
-            "compare3_csv": f"/jamfor.csv?{ids}",
-        }
-        for name, path in pages.items():
-            assert c.get(path).status_code == 200, path
-            out[f"ms_{name}"] = median_ms(lambda p=path: c.get(p))
-            out[f"ratio_{name}_to_static"] = out[f"ms_{name}"] / base
-        out["ms_search_sql_fallback"] = median_ms(lambda: c_down.get("/taby/hemtjanst"), 5)
-        out["ratio_search_fallback_to_meili"] = out["ms_search_sql_fallback"] / out["ms_search"]
-        out["ms_static_baseline"] = base
-    app.state.engine.dispose()
-    drop_indexes(settings)
-    return out
+def header(command: str) -> list[str]:
+    versions = {"wrk": wrk.version().removeprefix("wrk ")}
+    meili = _meili_version()
+    if meili:
+        versions["Meilisearch"] = meili
+    pg = postgres_version(postgres_server())
+    versions["PostgreSQL"] = pg or "not reachable"
+    return [
+        "# Benchmarks (bench/)",
+        "",
+        "Issue 13's measurements. `make bench` runs them all with one command "
+        "(= `uv run python -m bench all`) and rewrites this file; `uv run python -m bench STEP` "
+        "runs one step (pages, search, ingest, scale, profile; `load` is the 300-client "
+        "resilience test) and rewrites only its section. The machine is shared and noisy, "
+        "so every target is a ratio measured within one run: a page against a static file "
+        "from the same server, search against Meilisearch asked directly, the national "
+        "database against the kommun-sized one.",
+        "",
+        f"- last command: `{command}`",
+        *report.machine_lines(versions),
+    ]
 
 
-def main() -> None:
-    results: dict = {"when": datetime.now(UTC).isoformat(timespec="seconds")}
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        results["ingest"] = bench_ingest(tmp)
-        results["pages"] = bench_pages(tmp)
-    out_dir = ROOT / "bench" / "results"
-    out_dir.mkdir(exist_ok=True)
-    path = out_dir / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
-    path.write_text(json.dumps(results, indent=2))
-    for section in ("ingest", "pages"):
-        print(f"[{section}]")
-        for key, value in results[section].items():
-            print(f"  {key:40s} {value:10.3f}")
-    print(f"written to {path.relative_to(ROOT)}")
+def _meili_version() -> str | None:
+    try:
+        import httpx
+
+        from app.settings import get_settings
+
+        s = get_settings()
+        key = s.meili_master_key
+        response = httpx.get(
+            f"{s.meili_url.rstrip('/')}/version",
+            headers={"Authorization": f"Bearer {key}"} if key else {},
+            timeout=3,
+        )
+        return response.json().get("pkgVersion") if response.status_code == 200 else None
+    except Exception:
+        return None
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    command = command_line(argv)
+    chosen = ALL if "all" in args.steps else list(dict.fromkeys(args.steps))
+    if "load" in chosen:
+        from bench.load import main as load_test
+
+        if len(chosen) > 1:
+            print("bench: `load` runs on its own", file=sys.stderr)
+            return 2
+        return load_test(args.clients, args.load_seconds, command, header(command))
+    options = Options(
+        duration=args.duration,
+        warmup=args.warmup,
+        threads=args.threads,
+        connections=args.connections,
+        timeout=args.timeout,
+        workers=args.workers,
+        units=args.units,
+        rounds=args.rounds,
+        profile_seconds=args.profile_seconds,
+    )
+    if not wrk.available() and set(chosen) & {"pages", "search", "scale", "profile"}:
+        print("bench: wrk is missing: apt-get install -y wrk (make bench does it)", file=sys.stderr)
+        return 2
+    sections: dict[str, list[str]] = {}
+    failed = False  # a step that could not run at all
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        run = Run(options, Path(tmp), command)
+        try:
+            for name in chosen:
+                print(f"== bench {name}", flush=True)
+                try:
+                    sections[name] = steps()[name](run)
+                except Exception as exc:
+                    traceback.print_exc()
+                    failed = True
+                    sections[name] = [
+                        *report.section_head(name, command, report.load_average()),
+                        "- result: **FAIL** (the step could not run)",
+                        f"- error: {type(exc).__name__}: {str(exc)[:500]}",
+                    ]
+                report.write(sections, header(command))
+        finally:
+            run.cleanup()
+    text = report.RESULTS.read_text()
+    print(text)
+    results = {name: report.RESULT.search("\n".join(s)) for name, s in sections.items()}
+    missed = [name for name, r in results.items() if r and r.group(1).startswith("FAIL")]
+    print(f"written to {report.RESULTS.relative_to(report.ROOT)}")
+    if failed or missed:
+        print(f"bench: FAIL in {', '.join(missed) or 'a step that could not run'} (exit 1)")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["load"]:
-        from bench.load import main as load_test
-
-        sys.exit(load_test())
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -3,21 +3,18 @@
 uvicorn (one process, SQLite, the sample data, only the search-only key) listens on
 127.0.0.1; CLIENTS concurrent clients (asyncio + httpx) ask for a mix of pages for
 DURATION_S seconds, never more than MAX_REQUESTS in all, then stop by themselves. Reported:
-answers by status and p50/p95/p99 per page type, written to bench/RESULTS.md. Any 5xx, and
-any request without an answer, fails the run (exit 1).
+answers by status and p50/p95/p99 per page type, written to its section of bench/RESULTS.md.
+Any 5xx, and any request without an answer, fails the run (exit 1).
 
 Only 127.0.0.1 is ever asked: the server is started here, on that address.
 """
 
 import asyncio
-import os
-import platform
 import random
 import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,12 +24,12 @@ from sqlmodel import Session, select
 from app.db import make_engine
 from app.models import Provider
 from app.settings import Settings
+from bench import report
 from bench.data import drop_indexes, load, settings_for
 from tests.support.live_server import HOST, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
-COMMAND = "make bench BENCH=load   # = uv run python -m bench load"
+COMMAND = "make bench BENCH=load"
 
 CLIENTS = 300
 DURATION_S = 60.0
@@ -163,29 +160,13 @@ def table(samples: list[Sample]) -> list[str]:
     return lines
 
 
-def machine() -> str:
-    memory = "?"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    load1, load5, _ = os.getloadavg()
-    return (
-        f"{os.cpu_count()} CPUs (nproc), {memory} memory, {platform.system()} "
-        f"{platform.machine()}, Python {platform.python_version()}; "
-        f"load average before the run {load1:.1f} (1 min), {load5:.1f} (5 min)"
-    )
-
-
 def reading(samples: list[Sample], clients: int, elapsed: float) -> list[str]:
     """What the numbers say: with every client always waiting for an answer, the time a
     request takes is mostly its place in the queue (Little's law: clients ÷ throughput)."""
     pages = sorted(s.seconds for s in samples if s.page != "static")
     rate = len(samples) / elapsed
     return [
-        "## Reading it",
+        "### Reading it",
         "",
         f"{clients} clients ÷ {rate:.1f} requests/s = {clients / rate:.1f} s: the expected wait "
         "when every client always has a request out; the pages' p50 is "
@@ -198,42 +179,46 @@ def reading(samples: list[Sample], clients: int, elapsed: float) -> list[str]:
     ]
 
 
-def write_results(
-    samples: list[Sample], clients: int, duration: float, elapsed: float, notes: list[str]
-) -> str:
+def section(
+    samples: list[Sample],
+    clients: int,
+    duration: float,
+    elapsed: float,
+    notes: list[str],
+    command: str,
+    load_before: str,
+) -> tuple[list[str], str]:
     server_errors = sum(1 for s in samples if isinstance(s.status, int) and s.status >= 500)
     unanswered = sum(1 for s in samples if not isinstance(s.status, int))
     verdict = "PASS" if server_errors == unanswered == 0 else "FAIL"
-    text = "\n".join(
-        [
-            "# Load test (bench/load.py)",
-            "",
-            "A bounded loopback load test of the app as `make run` serves it: one uvicorn",
-            "process on 127.0.0.1, SQLite, the sample data, the search-only Meilisearch key.",
-            "Requires 0 × 5xx and an answer to every request. Rewritten by every run.",
-            "",
-            f"- command: `{COMMAND}`",
-            f"- when: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {machine()}",
-            f"- load: {clients} concurrent clients (asyncio + httpx), {duration:.0f} s, "
-            f"at most {MAX_REQUESTS} requests, {REQUEST_TIMEOUT_S:.0f} s timeout per request, "
-            "a new connection per request",
-            "- mix: " + ", ".join(f"{page} {share} %" for page, share in MIX.items()),
-            *(f"- {note}" for note in notes),
-            f"- result: **{verdict}**: {len(samples)} requests in {elapsed:.1f} s "
-            f"({len(samples) / elapsed:.1f}/s), {server_errors} × 5xx, "
-            f"{unanswered} without an answer",
-            "",
-            *table(samples),
-            "",
-            *reading(samples, clients, elapsed),
-        ]
-    )
-    RESULTS.write_text(text)
-    return verdict
+    lines = [
+        *report.section_head("load", command, load_before),
+        f"- result: **{verdict}**: {len(samples)} requests in {elapsed:.1f} s "
+        f"({len(samples) / elapsed:.1f}/s), {server_errors} × 5xx, "
+        f"{unanswered} without an answer",
+        "- what: a bounded loopback load test of the app as `make run` serves it: one uvicorn "
+        "process on 127.0.0.1, SQLite, the sample data, the search-only Meilisearch key. "
+        "Requires 0 × 5xx and an answer to every request",
+        f"- load: {clients} concurrent clients (asyncio + httpx), {duration:.0f} s, "
+        f"at most {MAX_REQUESTS} requests, {REQUEST_TIMEOUT_S:.0f} s timeout per request, "
+        "a new connection per request",
+        "- mix: " + ", ".join(f"{page} {share} %" for page, share in MIX.items()),
+        *(f"- {note}" for note in notes),
+        "",
+        *table(samples),
+        "",
+        *reading(samples, clients, elapsed),
+    ]
+    return lines, verdict
 
 
-def main(clients: int = CLIENTS, duration: float = DURATION_S) -> int:
+def main(
+    clients: int = CLIENTS,
+    duration: float = DURATION_S,
+    command: str = COMMAND,
+    header: list[str] | None = None,
+) -> int:
+    load_before = report.load_average()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         settings = settings_for(tmp, "load")
@@ -255,6 +240,7 @@ def main(clients: int = CLIENTS, duration: float = DURATION_S) -> int:
                 elapsed = time.perf_counter() - started
         finally:
             drop_indexes(settings)
-    verdict = write_results(samples, clients, duration, elapsed, notes)
-    print(RESULTS.read_text())
+    lines, verdict = section(samples, clients, duration, elapsed, notes, command, load_before)
+    report.write({"load": lines}, header or [])
+    print("\n".join(lines))
     return 0 if verdict == "PASS" else 1
