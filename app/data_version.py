@@ -16,6 +16,7 @@ ingest write through sessions (ORM objects or `session.execute(insert/update/del
 from datetime import UTC, datetime
 
 from sqlalchemy import event, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.models import DataVersion
@@ -37,9 +38,19 @@ PRIVATE_TABLES = frozenset(
 _CHANGED = "data_version_changed"
 
 
+_VERSION = select(DataVersion.version).where(DataVersion.id == 1)
+
+
 def read_version(session: Session) -> int:
     """The current number (0 before anything was ever bumped)."""
-    return session.execute(select(DataVersion.version).where(DataVersion.id == 1)).scalar() or 0
+    return session.execute(_VERSION).scalar() or 0
+
+
+def read_version_from(engine: Engine) -> int:
+    """The same on a connection of its own, without a session (the page cache asks it once
+    per request, so it is kept as cheap as a query can be)."""
+    with engine.connect() as conn:
+        return conn.execute(_VERSION).scalar() or 0
 
 
 def _public(table_name: str | None) -> bool:

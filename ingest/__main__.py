@@ -126,10 +126,15 @@ def sample(
     directory = data_dir or settings.data_dir
     with _progress() as progress:
         task = progress.add_task(f"Läser och validerar {directory}", total=None)
-        data = read_sample(directory)
+        data: list = [read_sample(directory)]  # the small files; the figures are streamed
         progress.update(task, description="Skriver till databasen och bygger sökindexet")
+        # The data is let go once written, so the index rebuild can reuse its memory.
         result = run_job(
-            settings, "sample", lambda s: write_sample(s, data), dry_run=dry_run, reindex=reindex
+            settings,
+            "sample",
+            lambda s: write_sample(s, data.pop()),
+            dry_run=dry_run,
+            reindex=reindex,
         )
     _finish(result)
 

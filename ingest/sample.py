@@ -1,13 +1,20 @@
-"""The sample data set (data/sample/): read, validate across files, and describe as records.
+"""The sample data set (data/sample/, or a synthetic nation): read, validate across files.
 
-Nothing here writes; `ingest.writer` does, after everything has been validated.
+The small files are read whole and checked here before anything is written. The two big
+ones, values.csv and reference_values.csv, are only opened here: they are validated as
+they are streamed into the database (ingest.sample_figures), inside the run's transaction,
+so a bad row there still leaves nothing written. Nothing here writes; ingest.sample_loader
+does.
 """
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.followup.levels import bars_in_order
-from app.models.vocab import Direction, SourceKind, Unit, ValueStatus
+from app.models.vocab import Direction
+from ingest.errors import IngestFailed
+from ingest.limits import SAMPLE_LIMITS
+from ingest.sample_figures import FigureFile, known
 from ingest.sample_schema import (
     AreaRow,
     ChoiceGuideRow,
@@ -22,10 +29,10 @@ from ingest.sample_schema import (
     ServiceTypeRow,
     ValueRow,
 )
-from ingest.tabular import read_table
+from ingest.tabular import check_file, read_table
 from ingest.validate import Errors, Parsed, parse_table, unique
 
-FILES: dict[str, type] = {
+FILES: dict[str, type] = {  # read in this order
     "kommuner.csv": KommunRow,
     "service_types.csv": ServiceTypeRow,
     "areas.csv": AreaRow,
@@ -33,8 +40,6 @@ FILES: dict[str, type] = {
     "organisations.csv": OrganisationRow,
     "providers.csv": ProviderRow,
     "indicators.csv": IndicatorRow,
-    "values.csv": ValueRow,
-    "reference_values.csv": ReferenceValueRow,
     "levels.csv": LevelRow,
     "choice_guides.csv": ChoiceGuideRow,
     "embed_origins.csv": EmbedOriginRow,
@@ -50,11 +55,15 @@ class SampleData:
     organisations: list[Parsed[OrganisationRow]]
     providers: list[Parsed[ProviderRow]]
     indicators: list[Parsed[IndicatorRow]]
-    values: list[Parsed[ValueRow]]
-    reference_values: list[Parsed[ReferenceValueRow]]
     levels: list[Parsed[LevelRow]]
     choice_guides: list[Parsed[ChoiceGuideRow]]
     embed_origins: list[Parsed[EmbedOriginRow]]
+    # Validated as they are read, batch by batch: see FigureFile.batches().
+    values: FigureFile
+    reference_values: FigureFile
+
+
+BIG_FILES = {"values.csv": ValueRow, "reference_values.csv": ReferenceValueRow}
 
 
 def read_sample(data_dir: Path) -> SampleData:
@@ -69,12 +78,41 @@ def read_sample(data_dir: Path) -> SampleData:
             parsed[filename] = []
             continue
         required = [n for n, f in model.model_fields.items() if f.is_required()]
-        table = read_table(path, required=required)
+        table = read_table(path, required=required, limits=SAMPLE_LIMITS)
         parsed[filename] = parse_table(table, model, errors, where)
+    for filename in BIG_FILES:
+        path = data_dir / filename
+        if not path.exists():
+            errors.add(_display(path), None, None, "filen saknas")
+            continue
+        try:
+            check_file(path, SAMPLE_LIMITS)
+        except IngestFailed as exc:
+            errors.items += exc.errors
     errors.raise_if_any()  # cross-checks need well-typed rows
-    data = SampleData(*(parsed[name] for name in FILES))
+    rows = lambda name: [p.row for p in parsed[name]]  # noqa: E731
+    facts = known(
+        [r.code for r in rows("kommuner.csv")], rows("providers.csv"), rows("indicators.csv")
+    )
+    figures = {
+        name.removesuffix(".csv"): FigureFile(
+            data_dir / name, _display(data_dir / name), name.removesuffix(".csv"), facts
+        )
+        for name in BIG_FILES
+    }
+    data = SampleData(**{name.removesuffix(".csv"): parsed[name] for name in FILES}, **figures)
     _check_references(data, errors)
     errors.raise_if_any()
+    return data
+
+
+def validate_sample(data_dir: Path) -> SampleData:
+    """read_sample, then every figure row too, without a database (the big files are read
+    through once here, so a load reads them again)."""
+    data = read_sample(data_dir)
+    for figures in (data.values, data.reference_values):
+        for _ in figures.batches():
+            pass
     return data
 
 
@@ -116,32 +154,6 @@ def _check_references(d: SampleData, errors: Errors) -> None:
     for p in d.indicators:
         need(p, "service_type", p.row.service_type, service_types, "tjänst")
 
-    unique(d.values, lambda r: (r.provider_slug, r.indicator_id, r.year), "year", errors)
-    for p in d.values:
-        r = p.row
-        ok_provider = need(p, "provider_slug", r.provider_slug, providers, "utförare")
-        if not need(p, "indicator_id", r.indicator_id, indicators, "indikator"):
-            continue
-        indicator = indicators[r.indicator_id].row
-        if ok_provider and providers[r.provider_slug].row.service_type != indicator.service_type:
-            errors.at(
-                p,
-                "indicator_id",
-                f"indikatorn gäller {indicator.service_type}, inte "
-                f"{providers[r.provider_slug].row.service_type}",
-            )
-        _check_figure(p, indicator, errors)
-
-    unique(
-        d.reference_values, lambda r: (r.indicator_id, r.municipality_code, r.year), "year", errors
-    )
-    for p in d.reference_values:
-        r = p.row
-        if r.municipality_code != "0000":
-            need(p, "municipality_code", r.municipality_code, kommuner, "kommun")
-        if need(p, "indicator_id", r.indicator_id, indicators, "indikator"):
-            _check_figure(p, indicators[r.indicator_id].row, errors)
-
     # A kommun × indicator may have several levels over time, one per first period.
     unique(d.levels, lambda r: (r.kommun_code, r.indicator_id, r.valid_from), "valid_from", errors)
     for p in d.levels:
@@ -176,21 +188,3 @@ def _check_references(d: SampleData, errors: Errors) -> None:
                     f"utföraren ger {default.service_type} i kommun {default.kommun_code}, "
                     f"inte {r.service_type} i {r.kommun_code}",
                 )
-
-
-def _check_figure(p: Parsed, indicator: IndicatorRow, errors: Errors) -> None:
-    r = p.row
-    if indicator.unit == Unit.PERCENT and r.value is not None and not 0 <= r.value <= 100:
-        errors.at(p, "value", f"en andel ska ligga mellan 0 och 100 (fick {r.value:g})")
-    if (
-        indicator.source_kind == SourceKind.SURVEY
-        and indicator.min_n is not None
-        and r.n_answers is not None
-        and r.n_answers < indicator.min_n
-        and r.status == ValueStatus.OK
-    ):
-        errors.at(
-            p,
-            "status",
-            f"{r.n_answers} svar är färre än {indicator.min_n}; status ska vara too_few",
-        )

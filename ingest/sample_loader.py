@@ -1,5 +1,10 @@
-"""Writes a validated SampleData to SQL through the shared Writer."""
+"""Writes a SampleData to SQL: the small files through the shared Writer, the big figure
+files streamed in batches (validated as they come; a bad row raises and the run rolls back)."""
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import Session, select
 
 from app.models import (
@@ -18,9 +23,8 @@ from app.models import (
     ServiceType,
 )
 from ingest.sample import SampleData
-from ingest.sample_schema import FigureRow
-from ingest.validate import Parsed
-from ingest.writer import Writer
+from ingest.sample_figures import FigureFile
+from ingest.writer import Counts, Writer
 
 ORIGIN = "sample"
 
@@ -67,34 +71,25 @@ def write_sample(session: Session, data: SampleData) -> Writer:
         ["id"],
         (p.row.record() for p in data.indicators),
     )
-    provider_ids = [obj.id for obj in providers.values()]
-    w.sync(
+    provider_ids = {slug: obj.id for (slug,), obj in providers.items()}
+    # Everything above is flushed; the figures need only the ids, so let the ORM objects go
+    # (some 30 000 providers for the nation) before streaming millions of rows.
+    del areas, orgs, providers
+    session.expunge_all()
+    write_figures(
+        session,
+        w,
         IndicatorValue,
-        ["provider_id", "indicator_id", "year"],
-        (
-            _figure(p)
-            | {
-                "provider_id": providers[(p.row.provider_slug,)].id,
-                "indicator_id": p.row.indicator_id,
-            }
-            for p in data.values
-        ),
-        existing=_in_chunks(session, IndicatorValue, IndicatorValue.provider_id, provider_ids),
-        bulk=True,
+        ("provider_id", "indicator_id", "year"),
+        data.values,
+        prepare=lambda r: r | {"provider_id": provider_ids[r.pop("provider_slug")]},
     )
-    w.sync(
+    write_figures(
+        session,
+        w,
         ReferenceValue,
-        ["indicator_id", "municipality_code", "year"],
-        (
-            _figure(p)
-            | {
-                "indicator_id": p.row.indicator_id,
-                "municipality_code": p.row.municipality_code,
-                "basis": p.row.basis.value,
-            }
-            for p in data.reference_values
-        ),
-        bulk=True,
+        ("indicator_id", "municipality_code", "year"),
+        data.reference_values,
     )
     w.sync(
         Level,
@@ -114,21 +109,84 @@ def write_sample(session: Session, data: SampleData) -> Writer:
         ["kommun_code", "origin"],
         (p.row.model_dump() for p in data.embed_origins),
     )
+    _analyze(session, w)
     return w
 
 
-def _figure(p: Parsed) -> dict:
-    row: FigureRow = p.row
-    return row.model_dump(include=set(FigureRow.model_fields)) | {
-        "status": row.status.value,
-        "source_ref": p.ref,
-        "revised": False,
-    }
+def _analyze(session: Session, w: Writer, at_least: int = 10_000) -> None:
+    """Refresh PostgreSQL's statistics of tables this run filled in bulk, in the same
+    transaction: without them the planner takes a just-loaded table for empty, and the index
+    rebuild's queries right after a first national load ran for many minutes."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for name, c in w.counts.items():
+        if c.created + c.updated >= at_least:
+            session.execute(text(f'ANALYZE "{name}"'))
 
 
-def _in_chunks(session: Session, model, column, ids: list, size: int = 500) -> list:
-    """Rows whose column is in ids, queried in chunks (SQLite caps bound parameters)."""
-    rows: list = []
-    for i in range(0, len(ids), size):
-        rows.extend(session.exec(select(model).where(column.in_(ids[i : i + size]))).all())
-    return rows
+def write_figures(
+    session: Session,
+    w: Writer,
+    model: type[IndicatorValue] | type[ReferenceValue],
+    key: tuple[str, ...],
+    figures: FigureFile,
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> None:
+    """Upsert a big figure file batch by batch with Core executemany (through the session,
+    so the data version is bumped), counting like Writer.sync.
+
+    Only keys that may already be stored are looked up: on an empty table (a first load of
+    the nation) no batch queries anything.
+    """
+    counts = w.counts.setdefault(model.__tablename__, Counts())  # type: ignore[arg-type]
+    table = model.__table__  # type: ignore[attr-defined]
+    key_cols = [table.c[k] for k in key]
+    stored = session.execute(select(func.count()).select_from(table)).scalar_one()
+    for batch in figures.batches():
+        records = [prepare(r) for r in batch] if prepare else batch
+        fields = list(records[0])
+        existing = _existing(session, table, key_cols, fields, records) if stored else {}
+        fresh, changed = [], []
+        for r in records:
+            old = existing.get(tuple(r[k] for k in key))
+            if old is None:
+                fresh.append(r)
+            elif any(old[f] != r[f] for f in fields):
+                changed.append(r | {"_id": old["id"]})
+            else:
+                counts.unchanged += 1
+        if fresh:
+            session.execute(insert(table), fresh)
+            counts.created += len(fresh)
+        if changed:
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("_id"))
+                .values({f: bindparam(f) for f in fields}),
+                changed,
+            )
+            counts.updated += len(changed)
+
+
+def _existing(session: Session, table, key_cols, fields, records, size: int = 500) -> dict:
+    """The stored rows with these records' keys, by key.
+
+    Queried as `a IN (…) AND b IN (…) AND c IN (…)` over each key column's values in the
+    batch, which the unique index on the key answers directly (SQLite scans the whole table
+    for a tuple IN), then narrowed to the exact keys here. That reads little more than the
+    batch when the file is grouped by its first key column (provider or indicator), as the
+    generator and the sources write it; the first column is chunked (SQLite caps parameters).
+    """
+    keys = {tuple(r[c.name] for c in key_cols) for r in records}
+    first, *rest = key_cols
+    firsts = sorted({k[0] for k in keys})
+    narrow = [c.in_(sorted({k[n] for k in keys})) for n, c in enumerate(rest, start=1)]
+    columns = [table.c.id, *(table.c[f] for f in fields)]
+    out: dict[tuple, dict] = {}
+    for i in range(0, len(firsts), size):
+        query = select(*columns).where(first.in_(firsts[i : i + size]), *narrow)
+        for row in session.execute(query).mappings():
+            key = tuple(row[c.name] for c in key_cols)
+            if key in keys:
+                out[key] = row
+    return out

@@ -6,12 +6,13 @@ The limits in ingest.limits are checked before the file is read and while it is 
 the header and every cell are checked here for Excel files too (ingest.spreadsheet).
 """
 
+import codecs
 import csv
 import io
 import os
 import re
 import stat
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -19,7 +20,7 @@ from typing import NoReturn
 from openpyxl.utils import get_column_letter
 
 from ingest.errors import IngestFailed, InputError
-from ingest.limits import LIMITS, FileLimits, count, size
+from ingest.limits import LIMITS, MB, FileLimits, count, size
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,24 @@ def make_row(
     path: Path, line: int, header: list[str], values: Sequence[str], limits: FileLimits = LIMITS
 ) -> Row | None:
     """One record as a Row, or None when it is blank; refuses a bad cell by row and column."""
-    cells: dict[str, str] = {}
+    # The common case at C speed: every value under a named column, no control character
+    # and no overlong cell anywhere in the raw record (so none in a stripped cell either).
+    # Anything else takes the cell-by-cell way below, which names the cell at fault.
+    if (
+        len(values) <= len(header)
+        and "" not in header[: len(values)]
+        and max(map(len, values), default=0) <= limits.max_cell_chars
+        and not CONTROL.search("\n".join(values))
+    ):
+        stripped = [v.strip() for v in values]
+        if not any(stripped):
+            return None
+        cells = dict(zip(header, stripped, strict=False))
+        for name in header[len(values) :]:
+            if name:
+                cells.setdefault(name, "")
+        return Row(line, cells)
+    cells = {}
     blank = True
     for index, raw in enumerate(values):
         value = raw.strip()
@@ -220,14 +238,84 @@ def read_table(
     first_line = text.partition("\n")[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
-    start = 1
+    header, rows = _parse(path, reader, required, allowed, limits)
+    return Table(path, header, list(rows))
+
+
+def stream_table(
+    path: Path,
+    required: Collection[str] | None = None,
+    allowed: Collection[str] | None = None,
+    limits: FileLimits = LIMITS,
+) -> tuple[list[str], Iterator[Row]]:
+    """The header (checked now) and the rows one at a time, for files too big to hold.
+
+    The same checks and messages as read_table. The encoding is settled by a first pass over
+    the bytes, so a bad byte is refused before any row is handed out; only a file that is not
+    UTF-8 is read whole to tell Windows-1252 from damage.
+    """
+    check_file(path, limits)
+    encoding = _encoding(path, limits)
+    handle = path.open(encoding=encoding, newline="")
+    try:
+        first_line = handle.readline()
+        handle.seek(0)
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        reader = csv.reader(handle, delimiter=delimiter)
+        header, rows = _parse(path, reader, required, allowed, limits)
+    except BaseException:
+        handle.close()
+        raise
+
+    def closing() -> Iterator[Row]:
+        with handle:
+            yield from rows
+
+    return header, closing()
+
+
+def _encoding(path: Path, limits: FileLimits) -> str:
+    """utf-8-sig when the whole file decodes as UTF-8, else cp1252 if decode() allows it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            head = f.read(4)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                refuse(path, None, None, "filen är sparad som UTF-16; spara den som CSV UTF-8")
+            decoder.decode(head)
+            while chunk := f.read(MB):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode(read_bytes(path, limits), path)  # refuses, or reads cleanly as cp1252
+        return "cp1252"
+    except OSError as exc:
+        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+    return "utf-8-sig"
+
+
+def _parse(
+    path: Path,
+    reader: "csv._reader",
+    required: Collection[str] | None,
+    allowed: Collection[str] | None,
+    limits: FileLimits,
+) -> tuple[list[str], Iterator[Row]]:
     try:
         first = next(reader, None)
-        if first is None:
-            refuse(path, None, None, "filen är tom")
-        header = check_header(path, first, required, allowed, limits)
-        start = reader.line_num + 1
+    except csv.Error as exc:
+        _csv_error(path, 1, exc, limits)
+    if first is None:
+        refuse(path, None, None, "filen är tom")
+    header = check_header(path, first, required, allowed, limits)
+    return header, _rows(path, reader, header, limits)
+
+
+def _rows(
+    path: Path, reader: "csv._reader", header: list[str], limits: FileLimits
+) -> Iterator[Row]:
+    start = reader.line_num + 1
+    try:
         for number, record in enumerate(reader, start=1):
             line, start = start, reader.line_num + 1
             if number > limits.max_rows:
@@ -238,17 +326,20 @@ def read_table(
                     f"filen har fler än {count(limits.max_rows)} rader; dela upp den",
                 )
             if (row := make_row(path, line, header, record, limits)) is not None:
-                rows.append(row)
+                yield row
     except csv.Error as exc:
-        # The csv module's own cap on a cell (128 KB) is far above ours; an unclosed quote
-        # is the usual way a file reaches it.
-        if "field larger than field limit" in str(exc):
-            refuse(
-                path,
-                start,
-                None,
-                f"en cell har fler än {count(limits.max_cell_chars)} tecken "
-                "(saknas ett avslutande citattecken?)",
-            )
-        refuse(path, start, None, f"kan inte läsas som CSV ({exc})")
-    return Table(path, header, rows)
+        _csv_error(path, start, exc, limits)
+
+
+def _csv_error(path: Path, line: int, exc: csv.Error, limits: FileLimits) -> NoReturn:
+    # The csv module's own cap on a cell (128 KB) is far above ours; an unclosed quote
+    # is the usual way a file reaches it.
+    if "field larger than field limit" in str(exc):
+        refuse(
+            path,
+            line,
+            None,
+            f"en cell har fler än {count(limits.max_cell_chars)} tecken "
+            "(saknas ett avslutande citattecken?)",
+        )
+    refuse(path, line, None, f"kan inte läsas som CSV ({exc})")

@@ -17,8 +17,9 @@ from app.search.client import make_client
 from app.settings import Settings
 from ingest.errors import IngestFailed
 from ingest.runs import run_job
-from ingest.sample import read_sample
+from ingest.sample import read_sample, validate_sample
 from ingest.sample_loader import write_sample
+from ingest.tabular import read_table
 from tests.conftest import DATA_DIR
 from tests.conftest import _settings as _conf_settings
 from tests.support.csvedit import cell, copy_sample, drop_column, set_cell
@@ -169,6 +170,92 @@ def _first_ok_row(path: Path, start: int) -> int:
     return next(i for i in range(start, len(rows)) if rows[i]["status"] == "ok")
 
 
+def _load_in_batches(settings: Settings, data_dir: Path, rows: int) -> tuple[list, object]:
+    """Load with small batches; return the sizes of the values batches handed to the writer
+    (each is written before the next is read) and the result or the IngestFailed raised."""
+    data = read_sample(data_dir)
+    data.values.batch_rows = data.reference_values.batch_rows = rows
+    handed: list[int] = []
+    batches = data.values.batches
+
+    def counted():
+        for batch in batches():
+            handed.append(len(batch))
+            yield batch
+
+    data.values.batches = counted  # type: ignore[method-assign]
+    try:
+        return handed, run_job(settings, "sample", lambda s: write_sample(s, data))
+    except IngestFailed as exc:
+        return handed, exc
+
+
+def test_a_bad_value_after_several_written_batches_leaves_the_database_unchanged(
+    settings, engine, tmp_path
+) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    rows = csv_rows("values.csv")
+    late = len(rows) - 3
+    line = set_cell(broken / "values.csv", late, "fetched", "15 mars")
+    before = database_snapshot(engine)
+
+    handed, failure = _load_in_batches(settings, broken, rows=500)
+
+    assert len(handed) >= 5 and sum(handed) >= 5 * 500  # these were written, then undone
+    assert isinstance(failure, IngestFailed)
+    [error] = failure.errors
+    assert (error.where.endswith("values.csv"), error.row, error.field) == (True, line, "fetched")
+    assert "datum" in error.message
+    assert database_snapshot(engine) == before
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(IndicatorValue)).one() == 0
+
+
+def test_a_figure_repeated_in_a_later_batch_names_its_first_row(settings, tmp_path) -> None:
+    broken = copy_sample(DATA_DIR, tmp_path / "broken")
+    rows = csv_rows("values.csv")
+    first = read_table(broken / "values.csv").rows[2].line
+    with (broken / "values.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerow(rows[2].values())
+    repeated = len(rows) + 2  # the header is line 1
+
+    handed, failure = _load_in_batches(settings, broken, rows=1000)
+
+    assert isinstance(failure, IngestFailed) and len(handed) >= 5
+    [error] = failure.errors
+    assert (error.row, error.field) == (repeated, "year")
+    assert f"finns redan på rad {first}" in error.message
+
+
+def test_a_corrected_value_is_updated_in_place_and_the_rest_unchanged(settings, engine, tmp_path):
+    data_dir = copy_sample(DATA_DIR, tmp_path / "data")
+    load(settings, data_dir, reindex=False)
+    rows = csv_rows("values.csv")
+    index = _first_ok_row(data_dir / "values.csv", len(rows) // 2)
+    set_cell(data_dir / "values.csv", index, "value", "12,5")
+
+    handed, result = _load_in_batches(settings, data_dir, rows=700)
+
+    assert len(handed) > 5
+    assert result.counts["indicator_value"].created == 0
+    assert result.counts["indicator_value"].updated == 1
+    assert result.counts["indicator_value"].unchanged == len(rows) - 1
+    with Session(engine) as s:
+        stored = s.exec(
+            select(IndicatorValue.value).where(
+                IndicatorValue.source_ref == f"{_display_of(data_dir)}/values.csv rad {index + 2}"
+            )
+        ).one()
+    assert stored == 12.5
+
+
+def _display_of(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def test_a_survey_value_below_minimum_answers_must_be_suppressed(settings, tmp_path) -> None:
     broken = copy_sample(DATA_DIR, tmp_path / "broken")
     with (broken / "indicators.csv").open(newline="", encoding="utf-8") as f:
@@ -180,7 +267,7 @@ def test_a_survey_value_below_minimum_answers_must_be_suppressed(settings, tmp_p
     )
     set_cell(broken / "values.csv", index, "n_answers", str(int(survey["min_n"]) - 1))
     with pytest.raises(IngestFailed) as failure:
-        read_sample(broken)
+        validate_sample(broken)
     assert any(e.field == "status" and "too_few" in e.message for e in failure.value.errors)
 
 

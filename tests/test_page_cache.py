@@ -82,11 +82,13 @@ def test_what_the_page_depends_on_is_in_the_key(built, unit) -> None:
         without = client.get(f"/utforare/{unit.slug}")
         listed = client.get("/taby/forskola")
         sorted_list = client.get("/taby/forskola?sortera=namn")
+        partial = client.get("/taby/forskola", headers={"x-partial": "1"})  # the JS update
     assert english.headers[CACHE] == "MISS" and 'lang="en"' in english.text
     assert in_basket.headers[CACHE] == "MISS"
     assert "Jämförelse" in dom(in_basket.text).first("header").text
     assert without.headers[CACHE] == "HIT" and without.text == swedish.text
     assert listed.headers[CACHE] == "MISS" and sorted_list.headers[CACHE] == "MISS"
+    assert partial.headers[CACHE] == "MISS" and "<html" not in partial.text
 
 
 def test_an_ingest_shows_at_once(built, unit, settings, tmp_path) -> None:

@@ -26,7 +26,7 @@ from app.embed import badge
 from app.embed.origins import frame_ancestors, origins_for
 from app.i18n import link
 from app.models import Kommun, Organisation, Provider, ServiceType
-from app.providers import indicators_for, key_indicators, level_summaries, provider_page
+from app.providers import indicators_for, key_indicators, provider_page
 from app.search_service import SearchForm, find_kommun, search
 from app.web.basket import MAX_ITEMS
 from app.web.page_cache import not_cacheable
@@ -123,7 +123,7 @@ def embed_search(
     )
     if not outcome.search_available:
         not_cacheable(request)  # shown from SQL while search is down: not kept
-    summaries = level_summaries(session, [c.provider for c in outcome.cards])
+    summaries = {c.provider.id: c.summary for c in outcome.cards}  # read with the cards
     here = f"/embed/{kommun.slug}/{st.id}"
 
     def toggle_url(slug: str) -> str:

@@ -25,12 +25,10 @@ from datetime import datetime
 
 import anyio
 from fastapi import Request
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.data_version import read_version
+from app.data_version import read_version_from
 from app.deps import session_slot
 from app.templating import SWEDEN
 from app.web.basket import COOKIE as BASKET_COOKIE
@@ -164,15 +162,10 @@ class PageCache:
 
 
 async def _current_version(app) -> int:
-    engine: Engine = app.state.engine
-
-    def read() -> int:
-        with Session(engine) as session:
-            return read_version(session)
-
     # Through the same slots as the routes' sessions (app.deps): never one connection more.
+    # In a worker thread: a database that hangs must hold up this request, not the loop.
     async with session_slot(app):
-        return await anyio.to_thread.run_sync(read)
+        return await anyio.to_thread.run_sync(read_version_from, app.state.engine)
 
 
 def _key(scope: Scope, headers: Headers, version: int) -> tuple:

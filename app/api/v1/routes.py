@@ -34,7 +34,6 @@ from app.providers import (
     areas_of,
     indicators_for,
     key_indicators,
-    level_summaries,
     organisations_of,
     provider_page,
 )
@@ -223,7 +222,6 @@ def providers(
     )
     if not outcome.search_available:
         not_cacheable(request)  # shown from SQL while search is down: not kept
-    summaries = level_summaries(session, [c.provider for c in outcome.cards])
     info = _page_info(outcome.total, page, PER_PAGE)
     _link_header(request, response, info)
     return s.ProviderPage(
@@ -233,7 +231,7 @@ def providers(
                 c.organisation,
                 c.areas,
                 c.figures,
-                summaries[c.provider.id],  # type: ignore[index]
+                c.summary,  # type: ignore[arg-type]  # every card has its summary
             )
             for c in outcome.cards
         ],
