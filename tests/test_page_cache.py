@@ -203,3 +203,18 @@ def test_a_list_shown_from_sql_while_search_is_down_is_not_kept(built, unit, set
     assert first.status_code == second.status_code == 200
     assert "Förskolan Exempelgården" in second.text
     assert second.headers[CACHE] == "MISS"
+
+
+def test_an_unreachable_database_is_answered_as_without_the_cache(settings) -> None:
+    """The version cannot be read: the routes answer as they always did (/healthz: 503)."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    gone = settings.model_copy(update={"database_url": "postgresql://postgres@127.0.0.1:9/none"})
+    with TestClient(create_app(gone), raise_server_exceptions=False) as client:
+        health = client.get("/healthz")
+        page = client.get("/om-siffrorna")
+    assert health.status_code == 503
+    assert health.json()["database"]["status"] != "ok"
+    assert page.status_code >= 500 and "Traceback" not in page.text

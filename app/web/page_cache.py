@@ -25,6 +25,7 @@ from datetime import datetime
 
 import anyio
 from fastapi import Request
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -106,7 +107,13 @@ class PageCache:
         ):
             await self.app(scope, receive, send)
             return
-        version = await _current_version(scope["app"])
+        try:
+            version = await _current_version(scope["app"])
+        except SQLAlchemyError:
+            # The database is unreachable: no page can be vouched for. The route answers as
+            # it would without a cache (an error page, /healthz's 503).
+            await self.app(scope, receive, send)
+            return
         headers = Headers(scope=scope)
         key = _key(scope, headers, version)
         if_none_match = headers.get("if-none-match")
