@@ -33,12 +33,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_url(sample_app) -> Iterator[str]:
+@contextmanager
+def served(app) -> Iterator[str]:
+    """The app on a free loopback port, in a thread, for as long as the block runs."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(sample_app, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -46,9 +45,17 @@ def live_url(sample_app) -> Iterator[str]:
         if time.monotonic() > deadline:
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_url(sample_app) -> Iterator[str]:
+    with served(sample_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,19 +3,16 @@ arrows in words, the poor-tail filter (no JavaScript needed), a new level added 
 refused first try, and the units lacking information; on a desktop and on a 375 px phone.
 axe-clean on every page; screenshots in test-artifacts/screenshots/followup-*.png."""
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from app.main import create_app
 from app.models import Level, Role
-from tests.browser.conftest import _free_port, screenshot
+from tests.browser.conftest import screenshot, served
 from tests.browser.test_accessibility import WCAG_21_AA
 from tests.support import accounts as acc
 from tests.support import factories as f
@@ -81,17 +78,8 @@ def server(built, settings) -> Iterator[str]:
     s.commit()
     acc.user(s, "admin@taby.se", role=Role.KOMMUN_ADMIN, kommun_code="0160", name="Ali Admin")
     app = create_app(settings)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
     app.state.engine.dispose()
 
 

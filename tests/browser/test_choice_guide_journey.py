@@ -4,18 +4,15 @@ to the saved guide on the public "Så väljer du" page in Swedish and English; t
 on a 375 px phone. axe-clean throughout; screenshots in
 test-artifacts/screenshots/choice-guide-*.png."""
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from app.main import create_app
 from app.models import Role
-from tests.browser.conftest import _free_port, screenshot
+from tests.browser.conftest import screenshot, served
 from tests.browser.test_accessibility import WCAG_21_AA
 from tests.support import accounts as acc
 from tests.support import factories as f
@@ -33,17 +30,8 @@ def server(built, settings) -> Iterator[str]:
     s.commit()
     acc.user(s, "admin@taby.se", role=Role.KOMMUN_ADMIN, kommun_code="0160", name="Ali Admin")
     app = create_app(settings)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url
     app.state.engine.dispose()
 
 

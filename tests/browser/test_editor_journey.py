@@ -3,13 +3,10 @@ off; the kommun's administrator reviews and approves them on a desktop; the publ
 then shows them as the provider's own words with their date. axe-clean on every page,
 screenshots in test-artifacts/screenshots/editor-*.png."""
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -17,7 +14,7 @@ from app.formatting import day
 from app.main import create_app
 from app.models import Role
 from app.presentation_edits.service import today_in_sweden
-from tests.browser.conftest import _free_port, screenshot
+from tests.browser.conftest import screenshot, served
 from tests.browser.test_accessibility import WCAG_21_AA
 from tests.support import accounts as acc
 from tests.support import factories as f
@@ -42,17 +39,8 @@ def server(built, settings, monkeypatch) -> Iterator[tuple[str, str]]:
     acc.user(s, "redaktor@angen.se", role=Role.PROVIDER_EDITOR, provider=unit, name="Eva Redaktör")
     acc.user(s, "admin@taby.se", role=Role.KOMMUN_ADMIN, kommun_code="0160", name="Ali Admin")
     app = create_app(settings)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", unit.slug
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url, unit.slug
     app.state.engine.dispose()
 
 

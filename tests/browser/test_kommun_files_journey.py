@@ -4,19 +4,16 @@ and the public page shows it. axe-clean in every state; screenshots in
 test-artifacts/screenshots/kommun-files-*.png."""
 
 import csv
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from app.main import create_app
 from app.models import ProviderSourceId, Role
-from tests.browser.conftest import _free_port, screenshot
+from tests.browser.conftest import screenshot, served
 from tests.browser.test_accessibility import WCAG_21_AA
 from tests.support import accounts as acc
 from tests.support import factories as f
@@ -34,17 +31,8 @@ def server(built, settings) -> Iterator[tuple[str, str]]:
     s.commit()
     acc.user(s, "admin@taby.se", role=Role.KOMMUN_ADMIN, kommun_code="0160", name="Ali Admin")
     app = create_app(settings)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", unit.slug
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(app) as url:
+        yield url, unit.slug
     app.state.engine.dispose()
 
 
