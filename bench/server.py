@@ -11,10 +11,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from app.settings import Settings
-from tests.support.live_server import HOST, ROOT, free_port, settings_env, stop
+from tests.support.live_server import (
+    HOST,
+    ROOT,
+    free_port,
+    settings_env,
+    stop,
+    wait_until_serving,
+)
 
 START_TIMEOUT_S = 90.0  # a busy two-core machine can take long to import the app
 
@@ -42,23 +47,10 @@ def serve(settings: Settings, log_file: Path, workers: int = 1) -> Iterator[Serv
         )
     url = f"http://{HOST}:{port}"
     try:
-        _wait_until_serving(process, url, log_file)
+        wait_until_serving(process, url, log_file, START_TIMEOUT_S)
         yield Server(url, process.pid, workers)
     finally:
         stop(process)
-
-
-def _wait_until_serving(process: subprocess.Popen, url: str, log_file: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited ({process.returncode}):\n{log_file.read_text()}")
-        try:
-            httpx.get(f"{url}/static/site.css", timeout=2.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError(f"uvicorn did not answer {url} within {START_TIMEOUT_S:.0f} s")
 
 
 # --- memory ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ the schema gives (ingest.sample_schema). Cross-file checks use what the small fi
 """
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -115,7 +116,7 @@ class FigureFile:
         self.errors.append(InputError(self.where, line, field_name, message))
 
 
-class _Check:
+class _Check(ABC):
     model: type[FigureRow]
 
     def __init__(self, file: FigureFile) -> None:
@@ -145,8 +146,9 @@ class _Check:
         out["status"] = row.status.value
         return out
 
+    @abstractmethod
     def cross(self, line: int, record: dict[str, Any]) -> bool:
-        raise NotImplementedError
+        """The row's checks against the other files (each file kind has its own)."""
 
     def figure(self, line: int, record: dict[str, Any], indicator: IndicatorRow) -> bool:
         """ingest.sample's checks of a figure against its indicator."""
@@ -175,8 +177,8 @@ class _Check:
             return False
         return True
 
-    def resolve_duplicates(self) -> None:
-        pass
+    def resolve_duplicates(self) -> None:  # noqa: B027  # only values.csv has a key to check
+        """After the file: name the first row of each duplicate key (values only)."""
 
 
 class _ValueCheck(_Check):

@@ -66,7 +66,7 @@ def serve(settings: Settings, log_file: Path) -> Iterator[str]:
         )
     url = f"http://{HOST}:{port}"
     try:
-        _wait_until_serving(process, url, log_file)
+        wait_until_serving(process, url, log_file)
         yield url
     finally:
         stop(process)
@@ -82,8 +82,11 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _wait_until_serving(process: subprocess.Popen, url: str, log_file: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+def wait_until_serving(
+    process: subprocess.Popen, url: str, log_file: Path, timeout: float = START_TIMEOUT_SECONDS
+) -> None:
+    """Until uvicorn answers a static file; its log in the error if it exits or never does."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"uvicorn exited ({process.returncode}):\n{log_file.read_text()}")
@@ -93,8 +96,7 @@ def _wait_until_serving(process: subprocess.Popen, url: str, log_file: Path) -> 
         except httpx.TransportError:
             time.sleep(0.1)
     raise RuntimeError(
-        f"uvicorn did not answer {url} within {START_TIMEOUT_SECONDS:.0f} s:\n"
-        + log_file.read_text()
+        f"uvicorn did not answer {url} within {timeout:.0f} s:\n" + log_file.read_text()
     )
 
 
