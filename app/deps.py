@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app.search.client import AppSearch
 from app.settings import Settings
 from app.templating import Templates
+from app.versioned_cache import CacheView
 
 # Per event loop (TestClient starts one per client), per engine: how many sessions may be out.
 _session_slots: RunVar[WeakKeyDictionary[Engine, anyio.Semaphore]] = RunVar("session_slots")
@@ -73,3 +74,11 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SearchDep = Annotated[AppSearch, Depends(get_search)]
 TemplatesDep = Annotated[Templates, Depends(get_templates)]
+
+
+def get_cache(request: Request, session: SessionDep) -> CacheView:
+    """The app's versioned cache (app.versioned_cache) at the version this request reads."""
+    return request.app.state.cache.at(session)
+
+
+CacheDep = Annotated[CacheView, Depends(get_cache)]

@@ -21,6 +21,7 @@ from app.presentation_edits import views as presentation_edits
 from app.search.client import make_app_search
 from app.settings import Settings, get_settings
 from app.templating import Templates
+from app.versioned_cache import VersionedCache
 from app.web import (
     about_page,
     choice_page,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, settings.db_pool_size)
     app.state.search = make_app_search(settings)
+    app.state.cache = VersionedCache(settings.data_cache_entries)
     app.state.templates = Templates(auto_reload=settings.environment != "production")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -33,6 +33,7 @@ from app.search.breaker import SearchPaused
 from app.search.client import AppSearch
 from app.search.text import swedish_sort_key
 from app.settings import Settings
+from app.versioned_cache import CacheView
 
 log = logging.getLogger(__name__)
 
@@ -237,12 +238,16 @@ def search(
     place: Place | None,
     sort_indicator: Indicator | None,
     card_indicators: Sequence[Indicator],
+    cache: CacheView | None = None,
+    facets: bool = True,
 ) -> SearchOutcome:
-    """One page of results with facet counts; the SQL listing when search is unavailable.
+    """One page of results with facet counts (unless `facets` is false: the API has no use
+    for them); the SQL listing when search is unavailable.
 
     With a place, an area-based service lists only the providers serving the place's area
     (the resident's coverage), and distances are measured from the place. No database
     connection is held while the search server answers: the session gives it back first.
+    With a `cache`, cards already read at this data version are not read again.
     """
     sort, lat, lon = "name", None, None
     if form.sort == SORT_DISTANCE and place is not None:
@@ -265,11 +270,16 @@ def search(
             lon=lon,
             page=form.page,
             per_page=PER_PAGE,
+            facets=facets,
         )
     except ValidationError:
         # Only an odd indicator id can get here; order by name rather than fail.
         params = SearchParams(
-            q=form.q, kommun_slug=kommun.slug, service_type=service_type.id, per_page=PER_PAGE
+            q=form.q,
+            kommun_slug=kommun.slug,
+            service_type=service_type.id,
+            per_page=PER_PAGE,
+            facets=facets,
         )
     by_name = params.model_copy(update={"sort": "name"})
     session.commit()  # read-only: this only returns the connection to the pool
@@ -293,10 +303,9 @@ def search(
             sort_indicator=sort_indicator,
         )
     distances = {hit["id"]: hit.get("distance_m") for hit in result.hits}
-    rows = _providers_with_organisation(session, list(distances))
-    cards = _cards(session, rows, card_indicators, place, distances)
+    cards = _cards_of(session, list(distances), card_indicators, cache)
     return SearchOutcome(
-        cards=cards,
+        cards=[_placed(card, place, distances) for card in cards],
         total=result.total,
         page=result.page,
         pages=result.pages,
@@ -384,7 +393,10 @@ def sql_listing(
     start = (form.page - 1) * PER_PAGE
     shown = matching[start : start + PER_PAGE]
     return SearchOutcome(
-        cards=_cards(session, shown, card_indicators, place, distances, areas),
+        cards=[
+            _placed(card, place, distances)
+            for card in _cards(session, shown, card_indicators, areas)
+        ],
         total=total,
         page=form.page,
         pages=pages,
@@ -441,12 +453,29 @@ def _providers_with_organisation(
     return [by_id[i] for i in ids if i in by_id]
 
 
+def _cards_of(
+    session: Session,
+    ids: list[int],
+    indicators: Sequence[Indicator],
+    cache: CacheView | None,
+) -> list[ResultCard]:
+    """The cards of `ids` in their order, without distances; ids no longer in the database
+    (the index not yet rebuilt) drop out."""
+    shown = tuple(i.id for i in indicators)
+
+    def load(keys: list) -> dict:
+        rows = _providers_with_organisation(session, [provider_id for _, provider_id, _ in keys])
+        return {("card", c.provider.id, shown): c for c in _cards(session, rows, indicators)}
+
+    keys = [("card", provider_id, shown) for provider_id in ids]
+    cards = cache.get_many(keys, load) if cache is not None else load(keys)
+    return [cards[key] for key in keys if key in cards]
+
+
 def _cards(
     session: Session,
     rows: Sequence[tuple[Provider, Organisation]],
     indicators: Sequence[Indicator],
-    place: Place | None,
-    distances: dict[int, float | None],
     areas: dict[int, list[Area]] | None = None,
 ) -> list[ResultCard]:
     providers = [p for p, _ in rows]
@@ -459,9 +488,6 @@ def _cards(
     summaries = summaries_from(providers, by_type, figures)
     cards = []
     for provider, organisation in rows:
-        metres = distances.get(provider.id)  # type: ignore[arg-type]
-        if metres is None and place and provider.lat is not None and provider.lon is not None:
-            metres = distance_m(place.lat, place.lon, provider.lat, provider.lon)
         per = figures.get(provider.id, {})  # type: ignore[arg-type]
         cards.append(
             ResultCard(
@@ -469,8 +495,18 @@ def _cards(
                 organisation=organisation,
                 areas=areas.get(provider.id, []),  # type: ignore[arg-type]
                 figures=[per[i.id] for i in indicators if i.id in per],
-                distance_m=metres,
                 summary=summaries.get(provider.id),  # type: ignore[arg-type]
             )
         )
     return cards
+
+
+def _placed(
+    card: ResultCard, place: Place | None, distances: dict[int, float | None]
+) -> ResultCard:
+    """The card with its distance: the index's, else measured from the place."""
+    provider = card.provider
+    metres = distances.get(provider.id)  # type: ignore[arg-type]
+    if metres is None and place and provider.lat is not None and provider.lon is not None:
+        metres = distance_m(place.lat, place.lon, provider.lat, provider.lon)
+    return replace(card, distance_m=metres) if metres is not None else card

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Rendered public pages kept per process against the data version (app/web/page_cache.py);
     # 0 turns the cache off.
     page_cache_mb: int = Field(64, ge=0)
+    # What many answers share (cards ~25 kB, provider pages ~70 kB each), kept per process
+    # against the data version (app/versioned_cache.py); 0 turns it off.
+    data_cache_entries: int = Field(2000, ge=0)
     data_dir: Path = ROOT / "data" / "sample"
     default_lang: str = "sv"
 

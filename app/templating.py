@@ -2,20 +2,19 @@
 
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import formatting, i18n, labels
+from app.clock import SWEDEN
 from app.dataset import DataSet, DataSetCache
 from app.freshness import freshness
 from app.web.basket import read_basket
 from app.web.trend_chart import trend_chart
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-SWEDEN = ZoneInfo("Europe/Stockholm")  # the day a Swedish reader would call it
 
 
 def make_environment(auto_reload: bool = True) -> Environment:

@@ -3,7 +3,8 @@ bench/RESULTS.md.
 
 Steps (default `all`, which is what `make bench` runs):
   pages    each page's rate under wrk against a static file from the same server
-  search   search through our API and the list page against Meilisearch asked directly
+  search   search through our API and the list page against Meilisearch asked directly,
+           at kommun and at national scale
   ingest   the national dataset through the real ingest on SQLite and PostgreSQL, rebuild
   scale    the same pages on the kommun-sized sample and on the national database
   profile  py-spy under wrk: the top functions by own and cumulative time, before/after
@@ -26,7 +27,7 @@ from bench import report, wrk
 from bench.data import postgres_server, postgres_version
 from bench.run import Options, Run
 
-ALL = ["pages", "search", "ingest", "scale", "profile"]
+ALL = ["pages", "ingest", "search", "scale", "profile"]
 
 
 def steps() -> dict[str, Callable[[Run], list[str]]]:

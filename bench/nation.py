@@ -293,19 +293,23 @@ def _measure(run: Run, served: Settings, slug: str, listed: int, name: str) -> P
     return PageCost(slug, _figures(settings, slug), listed, medians, rates, rss.peak_kib, hwm)
 
 
-def scale(run: Run) -> list[str]:
-    before = report.load_average()
-    head = report.section_head("scale", run.command, before)
+def national_database(run: Run, step: str) -> Settings | None:
+    """The nation on SQLite with its index: the ingest step's, else built here once."""
     if run.nation is None and not run.nation_problem:
-        data = nation_data(run)
-        print("bench scale: ingesting the nation on SQLite", flush=True)
+        nation_data(run)
+        print(f"bench {step}: ingesting the nation on SQLite", flush=True)
         settings, children = build_nation(run, None, "nation")
         if all(c.ok for c in children):
             run.nation = settings
         else:
             run.nation_problem = f"the ingest failed: {children[-1].tail[:300]}"
-        del data
-    if run.nation is None:
+    return run.nation
+
+
+def scale(run: Run) -> list[str]:
+    before = report.load_average()
+    head = report.section_head("scale", run.command, before)
+    if national_database(run, "scale") is None:
         return [*head, "- result: **SKIPPED**", f"- no national database: {run.nation_problem}"]
     sample_slugs = home_care_slugs(run.sample())
     nation_slugs = home_care_slugs(run.nation)

@@ -100,29 +100,20 @@ def pages(run: Run) -> list[str]:
             if r.requests
             else Check(f"{name}: errors, non-2xx", "no request completed", "0", False)
         )
-        rows.append(
-            [
-                name,
-                f"`{path}`",
-                f"{r.rate:.1f}",
-                ratio(share),
-                ms(r.p50_ms),
-                ms(r.p95_ms),
-                ms(r.p99_ms),
-                ms(r.max_ms),
-                str(r.requests),
-                r.errors_text(),
-            ]
-        )
+        rows.append([name, f"`{path}`", f"{r.rate:.1f}", ratio(share), *report.latencies(r)])
     if has_cache:
         static_off = missed["static"].rate
         for name, path, _ in misses:
             r = missed[name]
             rows.append(
-                [f"{name} (cache off)", f"`{path}`", f"{r.rate:.1f}",
-                 report.quotient(r.rate, static_off), ms(r.p50_ms), ms(r.p95_ms),
-                 ms(r.p99_ms), ms(r.max_ms), str(r.requests), r.errors_text()]
-            )  # fmt: skip
+                [
+                    f"{name} (cache off)",
+                    f"`{path}`",
+                    f"{r.rate:.1f}",
+                    report.quotient(r.rate, static_off),
+                    *report.latencies(r),
+                ]
+            )
     return [
         *report.section_head("pages", run.command, before),
         f"- result: **{report.verdict(checks)}**",

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.wrk import WrkResult
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -67,6 +71,18 @@ def checks_table(checks: list[Check]) -> list[str]:
 
 def ms(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def latencies(r: "WrkResult") -> list[str]:
+    """A wrk run's table cells: p50, p95, p99 and max in ms, requests, errors."""
+    return [
+        ms(r.p50_ms),
+        ms(r.p95_ms),
+        ms(r.p99_ms),
+        ms(r.max_ms),
+        str(r.requests),
+        r.errors_text(),
+    ]
 
 
 def ratio(value: float) -> str:

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.choice_guides.service import MAX_LENGTH, MAX_STEPS, today_in_sweden
+from app.choice_guides.service import MAX_LENGTH, MAX_STEPS
+from app.clock import today_in_sweden
 from app.formatting import day
 from app.i18n import use_lang
 from app.models import AuditEntry, ChoiceGuide, Role

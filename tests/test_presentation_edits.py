@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from app.accounts.service import Caller
+from app.clock import today_in_sweden
 from app.formatting import day
 from app.models import (
     AuditEntry,
@@ -132,12 +133,12 @@ def test_submit_waits_for_the_kommun_then_approval_publishes_it_dated(
     link = words.first("a")
     assert link.attrs["href"] == "https://angen.se"
     assert link.attrs["rel"] == "nofollow noopener"
-    assert f"Uppdaterad {day(service.today_in_sweden())}" in words.text
+    assert f"Uppdaterad {day(today_in_sweden())}" in words.text
     assert "Gammal text" not in public.text
     assert "08-123 456 78" in public.text and "Finska" in public.text
     s.expire_all()
     unit = s.get(Provider, unit.id)
-    assert unit.presentation_updated == service.today_in_sweden()
+    assert unit.presentation_updated == today_in_sweden()
     assert unit.profiles == ["demens", "HBTQ-certifierad"]
     assert unit.languages == ["svenska", "finska"]
     assert drafts(s)[0].status == DraftStatus.APPROVED
@@ -151,7 +152,7 @@ def test_submit_waits_for_the_kommun_then_approval_publishes_it_dated(
     assert submit.after["phone"] == "08-123 456 78"
     assert approve.before["phone"] == "08-111 111 11"
     assert approve.before["presentation_updated"] == "2024-01-10"
-    assert approve.after["presentation_updated"] == service.today_in_sweden().isoformat()
+    assert approve.after["presentation_updated"] == today_in_sweden().isoformat()
     assert submit.user_name != approve.user_name  # the editor, then the administrator
 
 
@@ -250,7 +251,7 @@ def test_a_comment_beside_a_figure_is_moderated_and_shown_dated(built, world, mo
     figure = dom(public.text).first("article", **{"data-indicator": "U28532"})
     comment = figure.with_class("fig-comment")[0]
     assert "Utförarens kommentar" in comment.text
-    assert day(service.today_in_sweden()) in comment.text
+    assert day(today_in_sweden()) in comment.text
     assert "Vi har anställt fler sedan mätningen." in comment.text
     assert "egna ord" in comment.text
     entry = s.exec(select(AuditEntry).where(AuditEntry.action == "comment.approve")).one()

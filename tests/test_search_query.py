@@ -81,7 +81,8 @@ def world(meili_client: meilisearch.Client, settings: Settings, engine: Engine) 
 
 
 def search(client: meilisearch.Client, settings: Settings, **params: Any) -> SearchResult:
-    return search_providers(client, settings, SearchParams(**params))
+    """With whole documents, so a test can see what the index holds."""
+    return search_providers(client, settings, SearchParams(**params), retrieve=("*",))
 
 
 def slugs(result: SearchResult) -> list[str]:
@@ -228,6 +229,44 @@ def test_sort_by_distance_returns_distances(meili_client, settings) -> None:
     assert near < 300 and near < middle < far
     assert 2500 < middle < 3000  # 0.024° of latitude
     assert "distance_m" not in unplaced  # no coordinates: last, without a made-up distance
+
+
+@pytest.mark.usefixtures("world")
+def test_hits_carry_only_what_the_app_reads_unless_asked(meili_client, settings) -> None:
+    """The app reads cards from SQL: by default a hit is its id (and its distance), not the
+    whole document, which would be many times the bytes to send and parse per search."""
+    lat, lon = TABY_CENTRUM
+    params = SearchParams(**TABY_HEMTJANST, sort="distance", lat=lat, lon=lon)
+    lean = search_providers(meili_client, settings, params)
+    whole = search(meili_client, settings, **TABY_HEMTJANST, sort="distance", lat=lat, lon=lon)
+    assert [hit["id"] for hit in lean.hits] == [hit["id"] for hit in whole.hits]
+    assert {frozenset(hit) for hit in lean.hits} == {
+        frozenset({"id", "distance_m"}),
+        frozenset({"id"}),  # the unit without coordinates
+    }
+    assert [h.get("distance_m") for h in lean.hits] == [h.get("distance_m") for h in whole.hits]
+
+
+class _Counting:
+    """The real client, counting the queries of each multi-search."""
+
+    def __init__(self, client: meilisearch.Client) -> None:
+        self.client, self.sizes = client, []
+
+    def multi_search(self, queries: list[dict[str, Any]]) -> dict[str, Any]:
+        self.sizes.append(len(queries))
+        return self.client.multi_search(queries)
+
+
+@pytest.mark.usefixtures("world")
+def test_without_facets_a_search_is_one_query_with_the_same_hits(meili_client, settings) -> None:
+    counting = _Counting(meili_client)
+    asked = {**TABY_HEMTJANST, "driftsform": ["privat"], "area": "nasby-park"}
+    counted = search_providers(counting, settings, SearchParams(**asked))  # type: ignore[arg-type]
+    bare = search_providers(counting, settings, SearchParams(**asked, facets=False))  # type: ignore[arg-type]
+    assert counting.sizes == [3, 1]  # the page, then one per active filter; without: one
+    assert bare.hits == counted.hits and bare.total == counted.total == 1
+    assert counted.facets["driftsform"] and not any(bare.facets.values())
 
 
 def test_sort_by_figure(meili_client, settings, engine) -> None:

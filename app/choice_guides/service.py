@@ -9,19 +9,17 @@ looks like one loaded from data/sample/choice_guides.csv.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, col, select
 
 from app.accounts.audit import Actor, record
+from app.clock import today_in_sweden
 from app.i18n import gettext as _
 from app.models import ChoiceGuide, Kommun, Provider, ServiceType
 from ingest.fields import Email, Phone, Url
-
-SWEDEN = ZoneInfo("Europe/Stockholm")  # `updated` is the day as the kommun would name it
 
 # Every limit in one place: characters per field (per step for the lists of steps); an
 # English field has its Swedish field's limit.
@@ -261,10 +259,6 @@ def _checked(name: str, text: str, errors: dict[str, str]) -> str:
     except ValidationError:
         errors[name] = message
         return text
-
-
-def today_in_sweden(at: datetime | None = None) -> date:
-    return (at or datetime.now(UTC)).astimezone(SWEDEN).date()
 
 
 def guide_record(guide: ChoiceGuide) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from app.comparison import ComparisonError, build_comparison
-from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
+from app.deps import CacheDep, SearchDep, SessionDep, SettingsDep, TemplatesDep
 from app.embed import badge
 from app.embed.origins import frame_ancestors, origins_for
 from app.i18n import link
@@ -94,6 +94,7 @@ def embed_search(
     settings: SettingsDep,
     index: SearchDep,
     templates: TemplatesDep,
+    cache: CacheDep,
     q: str = Query("", max_length=200),
     jamfor: list[str] = Query([], max_length=MAX_ITEMS),
 ) -> Response:
@@ -120,6 +121,7 @@ def embed_search(
         place=None,
         sort_indicator=None,
         card_indicators=key_indicators(indicators_for(session, st.id)),
+        cache=cache,
     )
     if not outcome.search_available:
         not_cacheable(request)  # shown from SQL while search is down: not kept

@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from app.accounts.guards import AdminScope, CsrfDep, KommunAdminDep
+from app.clock import SWEDEN
 from app.deps import SessionDep, SettingsDep, TemplatesDep
 from app.i18n import gettext as _
 from app.kommun_files.service import (
@@ -27,7 +28,6 @@ from app.kommun_files.service import (
     recent_uploads,
     template_path,
 )
-from app.templating import SWEDEN
 from ingest.errors import IngestFailed
 from ingest.kommun_files import Kind
 from ingest.limits import LIMITS, size

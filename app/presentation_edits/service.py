@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import update
@@ -24,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import audit
 from app.accounts.audit import Actor
+from app.clock import today_in_sweden
 from app.figures import short_title
 from app.i18n import gettext as _
 from app.models import (
@@ -36,8 +36,6 @@ from app.models import (
     Provider,
 )
 from ingest.fields import Email, Phone, Url
-
-SWEDEN = ZoneInfo("Europe/Stockholm")  # the day of approval as a Swede would name it
 
 PRESENTATION_MAX = 5000
 OPENING_HOURS_MAX = 500
@@ -92,10 +90,6 @@ class EditError(Exception):
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def today_in_sweden(at: datetime | None = None) -> date:
-    return (at or now()).astimezone(SWEDEN).date()
 
 
 # --- reading the form ---------------------------------------------------------------------

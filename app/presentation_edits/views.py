@@ -4,12 +4,12 @@
 scope, sign-in for anonymous); every POST carries the form's CSRF token. No JavaScript."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.guards import CsrfDep, KommunAdminDep, ProviderEditorDep
+from app.clock import SWEDEN
 from app.deps import SessionDep, TemplatesDep
 from app.figures import short_title
 from app.formatting import day
@@ -20,7 +20,6 @@ from app.presentation_edits.markdown import render
 from app.presentation_edits.service import EditError, FieldError
 
 router = APIRouter(default_response_class=HTMLResponse)
-SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 def day_of(at: datetime | None) -> str:

@@ -1,5 +1,6 @@
 """Searching providers: free text, filters, neutral sorting and facet counts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,9 @@ class SearchParams(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180)
     page: int = Field(default=1, ge=1)
     per_page: int = Field(default=20, ge=1, le=MAX_PER_PAGE)
+    # Facet counts: the pages show them beside the filters; the API has no use for them,
+    # and without them a search is one query instead of one plus one per active filter.
+    facets: bool = True
 
     @field_validator("kommun_slug", "service_type", "area", mode="before")
     @classmethod
@@ -78,9 +82,18 @@ class SearchResult:
 
 
 def search_providers(
-    client: meilisearch.Client, settings: Settings, params: SearchParams
+    client: meilisearch.Client,
+    settings: Settings,
+    params: SearchParams,
+    *,
+    retrieve: Sequence[str] = ("id",),
 ) -> SearchResult:
-    """One round trip: the page of hits plus one facet query per active facet filter.
+    """One round trip: the page of hits plus, with facets, one facet query per active facet
+    filter.
+
+    Hits carry the `retrieve` attributes of their documents (by default only the id: the
+    cards are read from SQL, and a whole document is many times the bytes to send and
+    parse) and `distance_m` when sorted by distance.
 
     Raises SearchUnavailable when the server or the index is missing, InvalidSearch when
     the index cannot sort as asked.
@@ -91,10 +104,12 @@ def search_providers(
     main = {
         **common,
         "filter": [*base, *facet_filters.values()],
-        "facets": FACETS,
+        **({"facets": FACETS} if params.facets else {}),
         "sort": _sort(params),
         "page": params.page,
         "hitsPerPage": params.per_page,
+        # Meilisearch gives a hit its _geoDistance only when _geo is among these.
+        "attributesToRetrieve": [*retrieve, *(["_geo"] if params.sort == "distance" else [])],
     }
     # Each active facet is counted without its own filter (and with all the others), so
     # after choosing "privat" the kommunal and idéburen counts are still there to choose.
@@ -105,17 +120,17 @@ def search_providers(
             "facets": [facet],
             "limit": 0,
         }
-        for facet in facet_filters
+        for facet in (facet_filters if params.facets else ())
     ]
     with translated_errors():
         results = client.multi_search([main, *disjunctive])["results"]
 
     facets = {facet: {} for facet in FACETS} | results[0].get("facetDistribution", {})
-    for facet, result in zip(facet_filters, results[1:], strict=True):
+    for facet, result in zip(facet_filters if params.facets else (), results[1:], strict=True):
         facets[facet] = result.get("facetDistribution", {}).get(facet, {})
     first = results[0]
     return SearchResult(
-        hits=[_hit(raw) for raw in first["hits"]],
+        hits=[_hit(raw, retrieve) for raw in first["hits"]],
         total=first.get("totalHits", 0),
         page=first.get("page", params.page),
         per_page=first.get("hitsPerPage", params.per_page),
@@ -173,8 +188,10 @@ def _sort(params: SearchParams) -> list[str]:
     return NAME_ORDER
 
 
-def _hit(raw: dict[str, Any]) -> dict[str, Any]:
+def _hit(raw: dict[str, Any], retrieve: Sequence[str]) -> dict[str, Any]:
     hit = dict(raw)
+    if "_geo" not in retrieve and "*" not in retrieve:
+        hit.pop("_geo", None)  # asked for only to get the distance
     distance = hit.pop("_geoDistance", None)
     if distance is not None:
         hit["distance_m"] = round(distance)

@@ -21,7 +21,6 @@ another request is already rendering waits for it instead of rendering the same 
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
 
 import anyio
 from fastapi import Request
@@ -29,9 +28,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.clock import today_in_sweden
 from app.data_version import read_version_from
 from app.deps import session_slot
-from app.templating import SWEDEN
 from app.web.basket import COOKIE as BASKET_COOKIE
 from app.web.http_cache import matches, not_modified
 
@@ -183,7 +182,7 @@ def _key(scope: Scope, headers: Headers, version: int) -> tuple:
     gzip = "gzip" in headers.get("accept-encoding", "")
     return (
         version,
-        datetime.now(SWEDEN).date(),
+        today_in_sweden(),
         scope.get("scheme"),
         headers.get("host", ""),
         scope["path"],

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.choice import find_guide
-from app.deps import SessionDep, TemplatesDep
+from app.deps import CacheDep, SessionDep, TemplatesDep
 from app.formatting import day, number, postal_code, tel_href
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
@@ -61,9 +61,11 @@ def school_years_text(years: list[int]) -> str:
 
 @router.get("/utforare/{slug}", name="provider")
 def provider(
-    slug: str, request: Request, session: SessionDep, templates: TemplatesDep
+    slug: str, request: Request, session: SessionDep, templates: TemplatesDep, cache: CacheDep
 ) -> HTMLResponse:
-    page = provider_page(session, slug)
+    # The page cache keeps a page per language and comparison basket; what they share is
+    # read once per data version.
+    page = cache.get(("provider page", slug), lambda: provider_page(session, slug))
     if page is None:
         return templates.render(
             request,
@@ -76,7 +78,11 @@ def provider(
         )
     # Only link the guide the kommun has written: a dead link helps no one.
     guide_url = None
-    if find_guide(session, page.kommun, page.service_type) is not None:
+    has_guide = cache.get(
+        ("has guide", page.kommun.code, page.service_type.id),
+        lambda: find_guide(session, page.kommun, page.service_type) is not None,
+    )
+    if has_guide:
         kommun_slug, tjanst = page.kommun.slug, page.service_type.id
         path = request.app.url_path_for("choice_guide", kommun_slug=kommun_slug, tjanst=tjanst)
         guide_url = link(str(path))
@@ -84,6 +90,6 @@ def provider(
         request,
         "provider.html",
         choice_guide_url=guide_url,
-        own_words=own_words(session, page.provider),
+        own_words=cache.get(("own words", slug), lambda: own_words(session, page.provider)),
         **_view(page),
     )

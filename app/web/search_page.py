@@ -15,7 +15,7 @@ from starlette.routing import NoMatchFound
 from app import search_service as svc
 from app.choice import find_guide, guide_view
 from app.coverage import Place, normalise_postal_code
-from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
+from app.deps import CacheDep, SearchDep, SessionDep, SettingsDep, TemplatesDep
 from app.figures import short_title
 from app.formatting import distance, postal_code, tel_href
 from app.i18n import current_lang, link
@@ -136,9 +136,10 @@ def search_page(
     settings: SettingsDep,
     client: SearchDep,
     templates: TemplatesDep,
+    cache: CacheDep,
 ) -> Response:
-    kommun = svc.find_kommun(session, kommun_slug)
-    service_type = session.get(ServiceType, tjanst)
+    kommun = cache.get(("kommun", kommun_slug), lambda: svc.find_kommun(session, kommun_slug))
+    service_type = cache.get(("service type", tjanst), lambda: session.get(ServiceType, tjanst))
     if kommun is None or service_type is None:
         raise not_found()
 
@@ -151,10 +152,12 @@ def search_page(
         form = replace(form, school_year=None)
     nouns = provider_nouns(service_type.id, service_name(service_type))
     base = link(f"/{kommun.slug}/{service_type.id}")
-    indicators = indicators_for(session, service_type.id)
+    indicators = cache.get(
+        ("indicators", service_type.id), lambda: indicators_for(session, service_type.id)
+    )
     sortable = svc.sortable_indicators(indicators)
     sort_indicator = next((i for i in sortable if i.id == form.sort), None)
-    areas = svc.kommun_areas(session, kommun)
+    areas = cache.get(("areas", kommun.code), lambda: svc.kommun_areas(session, kommun))
     lookup = svc.find_place(session, kommun, form)
     place = lookup.place
     area_based = service_type.choice_basis == "area"
@@ -175,6 +178,7 @@ def search_page(
         place=place,
         sort_indicator=sort_indicator,
         card_indicators=_card_indicators(indicators, sort_indicator),
+        cache=cache,
     )
     if not outcome.search_available:
         not_cacheable(request)  # shown from SQL while search is down: not kept

@@ -10,10 +10,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from app.clock import today_in_sweden
 from app.formatting import day
 from app.main import create_app
 from app.models import Role
-from app.presentation_edits.service import today_in_sweden
 from tests.browser.conftest import screenshot, served
 from tests.browser.test_accessibility import WCAG_21_AA
 from tests.support import accounts as acc

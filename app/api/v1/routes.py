@@ -12,6 +12,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from app.api.problems import responses
@@ -25,7 +26,7 @@ from app.comparison import (
     UnknownProviders,
     build_comparison,
 )
-from app.deps import SearchDep, SessionDep, SettingsDep
+from app.deps import CacheDep, SearchDep, SessionDep, SettingsDep
 from app.figures import Figure, section_title
 from app.i18n import use_lang
 from app.models import Kommun, ServiceType
@@ -77,7 +78,15 @@ def _page_info(total: int, page: int, size: int) -> s.PageInfo:
     )
 
 
-def _link_header(request: Request, response: Response, info: s.PageInfo) -> None:
+def json_response(body: BaseModel, headers: dict[str, str] | None = None) -> Response:
+    """`body` as JSON, serialised once. FastAPI would first validate a returned model
+    again against the route's response_model (which stays, for the schema): for a list
+    page of nested figures that cost more than the search. The models are our own, built
+    and validated by app.api.v1.serialize."""
+    return Response(body.model_dump_json(), media_type="application/json", headers=headers)
+
+
+def _links(request: Request, info: s.PageInfo) -> str:
     """RFC 8288 links to the first, previous, next and last pages."""
     pairs = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
 
@@ -90,7 +99,7 @@ def _link_header(request: Request, response: Response, info: s.PageInfo) -> None
     if info.page_number < info.total_pages:
         links.append(f'<{url(info.page_number + 1)}>; rel="next"')
     links.append(f'<{url(max(info.total_pages, 1))}>; rel="last"')
-    response.headers["Link"] = ", ".join(links)
+    return ", ".join(links)
 
 
 @router.get("", response_model=s.ApiRoot, summary="What this API is")
@@ -160,10 +169,10 @@ def indicators(
 )
 def providers(
     request: Request,
-    response: Response,
     session: SessionDep,
     settings: SettingsDep,
     index: SearchDep,
+    cache: CacheDep,
     municipality: Annotated[
         str, Query(pattern=KOMMUN, max_length=60, description="kommunkod or slug")
     ],
@@ -187,11 +196,11 @@ def providers(
     ] = "name",
     page: Annotated[int, Query(ge=1, le=9999)] = 1,
 ) -> s.ProviderPage:
-    kommun = _kommun(session, municipality)
-    st = session.get(ServiceType, service_type)
+    kommun = cache.get(("kommun", municipality), lambda: _kommun(session, municipality))
+    st = cache.get(("service type", service_type), lambda: session.get(ServiceType, service_type))
     if st is None:
         raise not_found("service type")
-    all_indicators = indicators_for(session, st.id)
+    all_indicators = cache.get(("indicators", st.id), lambda: indicators_for(session, st.id))
     sort_indicator = None
     if sort != "name":
         sort_indicator = next(
@@ -219,25 +228,35 @@ def providers(
         place=None,
         sort_indicator=sort_indicator,
         card_indicators=key_indicators(all_indicators),
+        cache=cache,
+        facets=False,
     )
     if not outcome.search_available:
         not_cacheable(request)  # shown from SQL while search is down: not kept
     info = _page_info(outcome.total, page, PER_PAGE)
-    _link_header(request, response, info)
-    return s.ProviderPage(
-        contents=[
-            serialize.list_item(
+    shown = tuple(i.id for i in key_indicators(all_indicators))
+    cards = {("api item", c.provider.id, shown): c for c in outcome.cards}
+
+    def items(keys: list) -> dict:
+        # Cards carry no distance here (no place), so an item is the same in every answer.
+        return {
+            key: serialize.list_item(
                 c.provider,
                 c.organisation,
                 c.areas,
                 c.figures,
                 c.summary,  # type: ignore[arg-type]  # every card has its summary
             )
-            for c in outcome.cards
-        ],
+            for key, c in ((key, cards[key]) for key in keys)
+        }
+
+    listed = cache.get_many(list(cards), items)
+    body = s.ProviderPage(
+        contents=[listed[key] for key in cards],
         page=info,
         search_available=outcome.search_available,
     )
+    return json_response(body, headers={"Link": _links(request, info)})
 
 
 @router.get(
