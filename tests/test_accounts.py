@@ -157,7 +157,7 @@ def test_invitation_creates_an_editor_who_can_use_it_once(built) -> None:
         done = eva.post(
             path,
             data={
-                "name": "Eva <b>E</b>",
+                "name": "Eva\x00 <b>E</b>",  # a control character is dropped (app.form_text)
                 "password": acc.PASSWORD,
                 "csrf": acc.form_token(form.text),
             },

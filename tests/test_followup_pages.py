@@ -230,8 +230,12 @@ def test_levels_page_shows_the_history(site) -> None:
 def test_adding_a_level(site) -> None:
     s, _c, _u = site
     client, token = signed_in_admin(site)
+    # A pasted control character is dropped (app.form_text): PostgreSQL refuses NUL.
+    decided_by = "Vård-\x00 och\x07 omsorgsnämnden"
     response = client.post(
-        "/admin/taby/nivaer", data=_level_form(token, good="96"), follow_redirects=False
+        "/admin/taby/nivaer",
+        data=_level_form(token, good="96", decided_by=decided_by),
+        follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/taby/nivaer?sparad=nojd#niva-nojd"
@@ -240,6 +244,7 @@ def test_adding_a_level(site) -> None:
     assert f"Från {TODAY.year + 1}" in page and "96\u00a0%" in page
     entry = s.exec(select(AuditEntry).where(AuditEntry.action == "level.add")).one()
     assert entry.after["good"] == 96 and entry.kommun_code == "0160"
+    assert entry.after["decided_by"] == "Vård- och omsorgsnämnden"
 
 
 def test_a_refused_level_is_shown_back_with_its_errors(site) -> None:

@@ -368,3 +368,40 @@ def test_the_kommuns_own_units_use_the_same_form_and_queue(built, world, monkeyp
         sent = client.post(f"/utforare/{own.slug}/redigera", data=FORM | {"csrf": token})
     assert sent.status_code == 303
     assert [i.provider.name for i in service.queue(s, "0160")] == ["Täby kommuns hemtjänst"]
+
+
+def test_control_characters_never_reach_the_database(built, world, monkeypatch) -> None:
+    """A NUL or other control character pasted into a field is dropped, as the choice
+    guide form does (PostgreSQL refuses NUL in text: approving such a draft was a 500)."""
+    s, unit = built.session, world.unit
+    hostile = FORM | {
+        "presentation": "Vi är\x00 små\x07 och nära.\r\n\r\nSamma\tpersonal.",
+        "opening_hours": "Vardagar\x00 7–22\x1b",
+    }
+    base = "/admin/taby/granskning"
+    with editor_of(built, monkeypatch, unit) as (editor, token):
+        sent = editor.post(f"/utforare/{unit.slug}/redigera", data=hostile | {"csrf": token})
+        comment = editor.post(
+            f"/utforare/{unit.slug}/redigera/kommentarer/U28532",
+            data={"csrf": token, "text": "Fler\x00 anställda\x08."},
+        )
+    assert sent.status_code == comment.status_code == 303
+    presentation, remark = drafts(s)
+    with admin_of(built, monkeypatch) as (admin, token):
+        for draft in (presentation, remark):
+            approved = admin.post(f"{base}/{draft.id}/godkann", data={"csrf": token})
+            assert approved.status_code == 303
+    s.expire_all()
+    published = s.get(Provider, unit.id)
+    assert published.presentation == "Vi är små och nära.\n\nSamma\tpersonal."  # type: ignore[union-attr]
+    assert published.opening_hours == "Vardagar 7–22"  # type: ignore[union-attr]
+    assert [c.text for c in s.exec(select(FigureComment)).all()] == ["Fler anställda."]
+
+    with editor_of(built, monkeypatch, unit) as (editor, token):
+        editor.post(f"/utforare/{unit.slug}/redigera", data=FORM | {"csrf": token})
+    with admin_of(built, monkeypatch) as (admin, token):
+        rejected = admin.post(
+            f"{base}/{drafts(s)[-1].id}/avvisa", data={"csrf": token, "reason": "Fel\x00 länk."}
+        )
+    assert rejected.status_code == 303
+    assert drafts(s)[-1].reason == "Fel länk."

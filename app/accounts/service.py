@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.accounts import audit
 from app.accounts.passwords import hash_password, password_problem, verify
 from app.accounts.tokens import new_token, token_hash
+from app.form_text import one_line
 from app.i18n import gettext as _
 from app.models import (
     Invitation,
@@ -208,7 +209,7 @@ def end_all_sessions(session: Session, user: User) -> None:
 
 
 def _check_new_user(name: str, password: str) -> None:
-    if not name.strip() or len(name) > 200:
+    if not name or len(name) > 200:
         raise AccountError(_("Skriv ditt namn."), "name")
     problem = password_problem(password)
     if problem:
@@ -222,12 +223,11 @@ def create_admin(session: Session, email: str, name: str, password: str, kommun_
             _("Kommunen {code} finns inte i databasen.").format(code=kommun_code), "kommun"
         )
     email = normalise_email(email)
+    name = one_line(name)
     _check_new_user(name, password)
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None:
-        user = User(
-            email=email, name=name.strip(), password_hash=hash_password(password), created_at=now()
-        )
+        user = User(email=email, name=name, password_hash=hash_password(password), created_at=now())
         session.add(user)
         session.flush()
     _add_membership(session, user, Role.KOMMUN_ADMIN, kommun_code, None)
@@ -347,10 +347,11 @@ def accept_invitation(session: Session, key: bytes, token: str, name: str, passw
         raise AccountError(_("Inbjudan gäller inte längre. Be om en ny."))
     user = session.exec(select(User).where(User.email == row.email)).first()
     if user is None:
+        name = one_line(name)
         _check_new_user(name, password)
         user = User(
             email=row.email,
-            name=name.strip(),
+            name=name,
             password_hash=hash_password(password),
             created_at=now(),
         )

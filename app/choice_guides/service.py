@@ -17,6 +17,8 @@ from sqlmodel import Session, col, select
 
 from app.accounts.audit import Actor, record
 from app.clock import today_in_sweden
+from app.form_text import one_line as form_one_line
+from app.form_text import plain_text
 from app.i18n import gettext as _
 from app.models import ChoiceGuide, Kommun, Provider, ServiceType
 from ingest.fields import Email, Phone, Url
@@ -55,7 +57,6 @@ _PHONE: TypeAdapter[str] = TypeAdapter(Phone)
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 _URL: TypeAdapter[str] = TypeAdapter(Url)
 # Control characters never belong in a text (PostgreSQL refuses NUL outright); tab is a space.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # '1. ', '2) ': the page numbers the steps itself.
 _NUMBERED = re.compile(r"^\d{1,2}[.)]\s+")
 
@@ -147,10 +148,9 @@ class GuideForm:
 
 
 def _clean(text: str, *, one_line: bool) -> str:
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     if one_line:
-        return " ".join(text.split())
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+        return form_one_line(text)
+    return "\n".join(line.rstrip() for line in plain_text(text).replace("\t", " ").split("\n"))
 
 
 def split_steps(text: str) -> list[str]:

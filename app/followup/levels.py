@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.audit import Actor, record
 from app.figures import level_in_force, short_title, still_published
+from app.form_text import one_line
 from app.formatting import with_unit
 from app.i18n import current_lang, ngettext
 from app.i18n import gettext as _
@@ -192,7 +193,7 @@ def add_level(
             first=FIRST_YEAR, last=last_year
         )
 
-    decided_by = " ".join(form.decided_by.split())
+    decided_by = one_line(form.decided_by)
     if not decided_by:
         errors["decided_by"] = _("Skriv vilken nämnd som beslutade nivån.")
     elif len(decided_by) > MAX_DECIDED_BY:

@@ -25,6 +25,7 @@ from app.accounts import audit
 from app.accounts.audit import Actor
 from app.clock import today_in_sweden
 from app.figures import short_title
+from app.form_text import plain_text
 from app.i18n import gettext as _
 from app.models import (
     DraftKind,
@@ -96,8 +97,8 @@ def now() -> datetime:
 
 
 def _text(raw: Mapping[str, str], name: str) -> str:
-    """The field as written, with Windows line ends and outer blanks removed."""
-    return (raw.get(name) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """The field as written (app.form_text: no control characters or outer blanks)."""
+    return plain_text(raw.get(name))
 
 
 def split_tags(text: str) -> list[str]:
@@ -180,7 +181,7 @@ def read_presentation(raw: Mapping[str, str]) -> dict[str, Any]:
 
 def read_comment(text: str) -> str:
     """A comment beside a figure: at most 500 characters; empty means 'remove my comment'."""
-    text = (text or "").replace("\r\n", "\n").strip()
+    text = plain_text(text)
     if len(text) > COMMENT_MAX:
         raise EditError(
             [FieldError("text", _("Kommentaren får vara högst {n} tecken.").format(n=COMMENT_MAX))]
@@ -435,7 +436,7 @@ def reject(
     draft, provider = item.draft, item.provider
     if draft.status != DraftStatus.PENDING:
         raise NotPending
-    reason = (reason or "").replace("\r\n", "\n").strip()
+    reason = plain_text(reason)
     if not reason:
         raise EditError([FieldError("reason", _("Skriv varför ändringen inte godkänns."))])
     if len(reason) > REASON_MAX:
