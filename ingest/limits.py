@@ -36,8 +36,9 @@ LIMITS = FileLimits()
 # operator's own, not an upload, and the nation is large: values.csv has some 3.5 million
 # rows and 400 MB for 30 000 units and ten years. Its big files are streamed and written in
 # batches (ingest.sample_figures), so these bound time, not memory; they leave five times
-# headroom. The small files of such a directory are read whole, and providers.csv of the
-# nation is about 30 000 rows and 16 MB. A cell is still capped as for the kommun's files.
+# headroom. Its other files are read a row at a time too; of providers.csv (the nation's is
+# about 30 000 rows and 16 MB) only what the checks need is held (ingest.sample.ProviderRef).
+# A cell is still capped as for the kommun's files.
 SAMPLE_LIMITS = FileLimits(
     max_bytes=2048 * MB,
     max_rows=20_000_000,

@@ -1,14 +1,20 @@
 """The sample data set (data/sample/, or a synthetic nation): read, validate across files.
 
-The small files are read whole and checked here before anything is written. The two big
-ones, values.csv and reference_values.csv, are only opened here: they are validated as
-they are streamed into the database (ingest.sample_figures), inside the run's transaction,
-so a bad row there still leaves nothing written. Nothing here writes; ingest.sample_loader
-does.
+Every file is read a row at a time; none is ever held as text. The small files are parsed
+and checked here before anything is written. providers.csv is checked here too, but of its
+rows (tens of thousands for a nation) only what the other files refer to is kept
+(ProviderRef): the writer reads the full rows again, batch by batch
+(SampleData.provider_batches). The two big ones, values.csv and reference_values.csv, are
+only opened here: they are validated as they are streamed into the database
+(ingest.sample_figures), inside the run's transaction, so a bad row there still leaves
+nothing written. Nothing here writes; ingest.sample_loader does.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from app.followup.levels import bars_in_order
 from app.models.vocab import Direction
@@ -29,8 +35,8 @@ from ingest.sample_schema import (
     ServiceTypeRow,
     ValueRow,
 )
-from ingest.tabular import check_file, read_table
-from ingest.validate import Errors, Parsed, parse_table, unique
+from ingest.tabular import Row, check_file, stream_table
+from ingest.validate import Errors, Parsed, parse_rows, unique
 
 FILES: dict[str, type] = {  # read in this order
     "kommuner.csv": KommunRow,
@@ -44,6 +50,28 @@ FILES: dict[str, type] = {  # read in this order
     "choice_guides.csv": ChoiceGuideRow,
     "embed_origins.csv": EmbedOriginRow,
 }
+BIG_FILES = {"values.csv": ValueRow, "reference_values.csv": ReferenceValueRow}
+# Providers are written this many at a time (the nation has tens of thousands).
+PROVIDER_BATCH = 1000
+# providers.csv is read twice, to check it and to write it: it must not change in between.
+CHANGED = "filen ändrades under inläsningen; läs in den igen"
+
+
+@dataclass(frozen=True)
+class ProviderRef:
+    """What the other files' checks need of a provider row, in place of the whole row."""
+
+    slug: str
+    kommun_code: str
+    service_type: str
+    organisation_key: str
+    areas: tuple[str, ...]
+
+    @classmethod
+    def of(cls, row: ProviderRow) -> "ProviderRef":
+        return cls(
+            row.slug, row.kommun_code, row.service_type, row.organisation_key, tuple(row.areas)
+        )
 
 
 @dataclass(frozen=True)
@@ -53,7 +81,7 @@ class SampleData:
     areas: list[Parsed[AreaRow]]
     postal_codes: list[Parsed[PostalCodeRow]]
     organisations: list[Parsed[OrganisationRow]]
-    providers: list[Parsed[ProviderRow]]
+    providers: list[Parsed[ProviderRef]]  # the full rows: provider_batches()
     indicators: list[Parsed[IndicatorRow]]
     levels: list[Parsed[LevelRow]]
     choice_guides: list[Parsed[ChoiceGuideRow]]
@@ -61,9 +89,32 @@ class SampleData:
     # Validated as they are read, batch by batch: see FigureFile.batches().
     values: FigureFile
     reference_values: FigureFile
+    providers_path: Path
 
+    def provider_batches(self, size: int = PROVIDER_BATCH) -> Iterator[list[ProviderRow]]:
+        """providers.csv read again, `size` rows at a time, for the writer.
 
-BIG_FILES = {"values.csv": ValueRow, "reference_values.csv": ReferenceValueRow}
+        read_sample checked every row; a row that reads differently now means the file was
+        changed in between, and IngestFailed is raised (the run rolls back).
+        """
+        where = _display(self.providers_path)
+        errors = Errors()
+        rows = parse_rows(_rows(self.providers_path, ProviderRow), ProviderRow, errors, where)
+        batch: list[ProviderRow] = []
+        for checked in self.providers:
+            p = next(rows, None)
+            if p is None or Parsed(where, p.line, ProviderRef.of(p.row)) != checked:
+                errors.add(where, checked.line, None, CHANGED)
+                raise IngestFailed(errors.items)
+            batch.append(p.row)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if next(rows, None) is not None:
+            errors.add(where, None, None, CHANGED)
+        errors.raise_if_any()
+        if batch:
+            yield batch
 
 
 def read_sample(data_dir: Path) -> SampleData:
@@ -77,9 +128,11 @@ def read_sample(data_dir: Path) -> SampleData:
             errors.add(where, None, None, "filen saknas")
             parsed[filename] = []
             continue
-        required = [n for n, f in model.model_fields.items() if f.is_required()]
-        table = read_table(path, required=required, limits=SAMPLE_LIMITS)
-        parsed[filename] = parse_table(table, model, errors, where)
+        rows = parse_rows(_rows(path, model), model, errors, where)
+        if model is ProviderRow:
+            parsed[filename] = [Parsed(p.where, p.line, ProviderRef.of(p.row)) for p in rows]
+        else:
+            parsed[filename] = list(rows)
     for filename in BIG_FILES:
         path = data_dir / filename
         if not path.exists():
@@ -100,7 +153,11 @@ def read_sample(data_dir: Path) -> SampleData:
         )
         for name in BIG_FILES
     }
-    data = SampleData(**{name.removesuffix(".csv"): parsed[name] for name in FILES}, **figures)
+    data = SampleData(
+        **{name.removesuffix(".csv"): parsed[name] for name in FILES},
+        **figures,
+        providers_path=data_dir / "providers.csv",
+    )
     _check_references(data, errors)
     errors.raise_if_any()
     return data
@@ -114,6 +171,11 @@ def validate_sample(data_dir: Path) -> SampleData:
         for _ in figures.batches():
             pass
     return data
+
+
+def _rows(path: Path, model: type[BaseModel]) -> Iterator[Row]:
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    return stream_table(path, required=required, limits=SAMPLE_LIMITS)[1]
 
 
 def _display(path: Path) -> str:

@@ -30,6 +30,7 @@ from ingest.tabular import Row, stream_table
 
 BATCH_ROWS = 10_000
 MAX_ERRORS = 1_000
+FIRST_YEAR, YEARS = 1990, 2100 - 1990 + 1  # a figure's period (ingest.fields.Year)
 
 FIGURE_FIELDS = tuple(FigureRow.model_fields)
 _INT = re.compile(r"[0-9]{1,9}").fullmatch
@@ -118,10 +119,16 @@ class FigureFile:
 
 class _Check(ABC):
     model: type[FigureRow]
+    key: tuple[str, str]  # with the year, what no two rows may share
 
-    def __init__(self, file: FigureFile) -> None:
+    def __init__(self, file: FigureFile, keys: int) -> None:
+        """`keys`: how many values the key columns can take together (see `first`)."""
         self.file = file
         self.known = file.known
+        # One bit per key and year: a few MB for the nation's millions of figures, where a
+        # set of their keys would take hundreds.
+        self.seen = bytearray((keys * YEARS + 7) // 8)
+        self.repeated: list[tuple[int, tuple]] = []  # (line, key): first line found later
 
     def __call__(self, row: Row) -> dict[str, Any] | None:
         record = self.fast(row.cells)
@@ -177,21 +184,49 @@ class _Check(ABC):
             return False
         return True
 
-    def resolve_duplicates(self) -> None:  # noqa: B027  # only values.csv has a key to check
-        """After the file: name the first row of each duplicate key (values only)."""
+    def first(self, line: int, slot: int, record: dict[str, Any]) -> bool:
+        """Whether this row is the first with its key, numbered `slot` (below `keys`)."""
+        bit = slot * YEARS + (record["year"] - FIRST_YEAR)
+        byte, mask = bit >> 3, 1 << (bit & 7)
+        if self.seen[byte] & mask:
+            self.repeated.append((line, (*(record[c] for c in self.key), record["year"])))
+            self.file.error(line, "year", "")  # the message needs the first line: resolved later
+            return False
+        self.seen[byte] |= mask
+        return True
+
+    def resolve_duplicates(self) -> None:
+        """Name the first line of each repeated key (a second pass, only when one is found)."""
+        if not self.repeated:
+            return
+        wanted = {key for _, key in self.repeated}
+        first: dict[tuple, int] = {}
+        _, rows = stream_table(self.file.path, limits=SAMPLE_LIMITS)
+        for row in rows:
+            c = row.cells
+            key = (*(c.get(column) for column in self.key), _int_or_none(c.get("year", "")))
+            if key in wanted and key not in first:
+                first[key] = row.line
+                if len(first) == len(wanted):
+                    rows.close()  # type: ignore[attr-defined]
+                    break
+        lines = dict(self.repeated)
+        for n, e in enumerate(self.file.errors):
+            if e.field == "year" and not e.message and e.row in lines:
+                key = lines[e.row]
+                self.file.errors[n] = InputError(
+                    e.where, e.row, "year", f"'{key}' finns redan på rad {first.get(key, '?')}"
+                )
 
 
 class _ValueCheck(_Check):
     model = ValueRow
+    key = ("provider_slug", "indicator_id")
 
     def __init__(self, file: FigureFile) -> None:
-        super().__init__(file)
-        k = self.known
-        # One bit per provider × its service type's indicator × year (1990–2100): some
-        # 7 MB for the nation, where a set of 3.5 million keys would take hundreds.
-        self.years = 2100 - 1990 + 1
-        self.seen = bytearray((len(k.providers) * k.slots_per_provider * self.years + 7) // 8)
-        self.repeated: list[tuple[int, tuple]] = []  # (line, key): first line found later
+        k = file.known
+        # A provider's indicators are those of its service type.
+        super().__init__(file, len(k.providers) * k.slots_per_provider)
 
     def fast(self, cells: dict[str, str]) -> dict[str, Any] | None:
         slug, indicator = cells["provider_slug"], cells["indicator_id"]
@@ -217,7 +252,8 @@ class _ValueCheck(_Check):
         ok = True
         if provider is not None and indicator is not None:
             if provider[1] == indicator.service_type:
-                ok = self._first(line, provider[0], indicator_id, record["year"], slug)
+                slot = provider[0] * k.slots_per_provider + k.indicator_slots[indicator_id]
+                ok = self.first(line, slot, record)
             else:
                 self.file.error(
                     line,
@@ -230,48 +266,16 @@ class _ValueCheck(_Check):
             return False
         return self.figure(line, record, indicator) and ok  # type: ignore[arg-type]
 
-    def _first(self, line: int, provider: int, indicator_id: str, year: int, slug: str) -> bool:
-        slot = provider * self.known.slots_per_provider + self.known.indicator_slots[indicator_id]
-        bit = slot * self.years + (year - 1990)
-        byte, mask = bit >> 3, 1 << (bit & 7)
-        if self.seen[byte] & mask:
-            self.repeated.append((line, (slug, indicator_id, year)))
-            self.file.error(line, "year", "")  # the message needs the first line: resolved later
-            return False
-        self.seen[byte] |= mask
-        return True
-
-    def resolve_duplicates(self) -> None:
-        """Name the first line of each repeated key (a second pass, only when one is found)."""
-        if not self.repeated:
-            return
-        wanted = {key for _, key in self.repeated}
-        first: dict[tuple, int] = {}
-        _, rows = stream_table(self.file.path, limits=SAMPLE_LIMITS)
-        for row in rows:
-            c = row.cells
-            year = _int_or_none(c.get("year", ""))
-            key = (c.get("provider_slug"), c.get("indicator_id"), year)
-            if key in wanted and key not in first:
-                first[key] = row.line
-                if len(first) == len(wanted):
-                    rows.close()  # type: ignore[attr-defined]
-                    break
-        lines = dict(self.repeated)
-        for n, e in enumerate(self.file.errors):
-            if e.field == "year" and not e.message and e.row in lines:
-                key = lines[e.row]
-                self.file.errors[n] = InputError(
-                    e.where, e.row, "year", f"'{key}' finns redan på rad {first.get(key, '?')}"
-                )
-
 
 class _ReferenceCheck(_Check):
     model = ReferenceValueRow
+    key = ("indicator_id", "municipality_code")
 
     def __init__(self, file: FigureFile) -> None:
-        super().__init__(file)
-        self.seen: dict[tuple, int] = {}  # some 200 000 keys for the nation
+        k = file.known
+        self.indicators = {i: n for n, i in enumerate(k.indicators)}
+        self.places = {c: n for n, c in enumerate(["0000", *sorted(k.kommuner)])}  # 0000: Sweden
+        super().__init__(file, len(self.indicators) * len(self.places))
 
     def fast(self, cells: dict[str, str]) -> dict[str, Any] | None:
         indicator, code = cells["indicator_id"], cells["municipality_code"]
@@ -292,18 +296,14 @@ class _ReferenceCheck(_Check):
         }
 
     def cross(self, line: int, record: dict[str, Any]) -> bool:
-        k = self.known
-        key = (record["indicator_id"], record["municipality_code"], record["year"])
-        ok = True
-        if (first := self.seen.setdefault(key, line)) != line:
-            self.file.error(line, "year", f"'{key}' finns redan på rad {first}")
-            ok = False
-        code = record["municipality_code"]
-        if code != "0000":
-            ok = self.need(line, "municipality_code", code, k.kommuner, "kommun") and ok
-        if not self.need(line, "indicator_id", key[0], k.indicators, "indikator"):
+        indicator_id, code = record["indicator_id"], record["municipality_code"]
+        ok = self.need(line, "municipality_code", code, self.places, "kommun")
+        if not self.need(line, "indicator_id", indicator_id, self.indicators, "indikator"):
             return False
-        return self.figure(line, record, k.indicators[key[0]]) and ok
+        if ok:
+            slot = self.indicators[indicator_id] * len(self.places) + self.places[code]
+            ok = self.first(line, slot, record)
+        return self.figure(line, record, self.known.indicators[indicator_id]) and ok
 
 
 def _fast_figure(c: dict[str, str]) -> dict[str, Any] | None:

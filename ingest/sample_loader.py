@@ -1,11 +1,12 @@
-"""Writes a SampleData to SQL: the small files through the shared Writer, the big figure
-files streamed in batches (validated as they come; a bad row raises and the run rolls back)."""
+"""Writes a SampleData to SQL: the small files through the shared Writer, providers a batch
+at a time, the big figure files streamed in batches (validated as they come; a bad row raises
+and the run rolls back)."""
 
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, text, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import (
     Area,
@@ -34,48 +35,51 @@ def write_sample(session: Session, data: SampleData) -> Writer:
     w.sync(Kommun, ["code"], (p.row.model_dump() for p in data.kommuner))
     w.sync(ServiceType, ["id"], (p.row.record() for p in data.service_types))
     areas = w.sync(Area, ["kommun_code", "slug"], (p.row.model_dump() for p in data.areas))
+    area_ids = {key: area.id for key, area in areas.items()}
     w.sync(
         PostalCode,
         ["code"],
         (
             p.row.model_dump(exclude={"area_slug"})
-            | {"area_id": areas[(p.row.kommun_code, p.row.area_slug)].id}
+            | {"area_id": area_ids[(p.row.kommun_code, p.row.area_slug)]}
             for p in data.postal_codes
         ),
     )
     orgs = w.sync(Organisation, ["key"], (p.row.model_dump() for p in data.organisations))
-    providers = w.sync(
-        Provider,
-        ["slug"],
-        (
-            p.row.model_dump(exclude={"service_type", "organisation_key", "areas"})
-            | {
-                "service_type_id": p.row.service_type,
-                "organisation_id": orgs[(p.row.organisation_key,)].id,
-                "origin": ORIGIN,
-            }
-            for p in data.providers
-        ),
-    )
-    w.sync_links(
-        ProviderArea,
-        "provider_id",
-        "area_id",
-        {
-            providers[(p.row.slug,)].id: {areas[(p.row.kommun_code, a)].id for a in p.row.areas}
-            for p in data.providers
-        },
-    )
+    org_ids = {key: org.id for (key,), org in orgs.items()}
+    del areas, orgs  # only their ids are needed from here on
+    provider_ids: dict[str, int] = {}
+    for batch in data.provider_batches():
+        slugs = [r.slug for r in batch]
+        providers = w.sync(
+            Provider,
+            ["slug"],
+            (
+                r.model_dump(exclude={"service_type", "organisation_key", "areas"})
+                | {
+                    "service_type_id": r.service_type,
+                    "organisation_id": org_ids[r.organisation_key],
+                    "origin": ORIGIN,
+                }
+                for r in batch
+            ),
+            existing=session.exec(select(Provider).where(col(Provider.slug).in_(slugs))),
+        )
+        ids = {slug: provider.id for (slug,), provider in providers.items()}
+        w.sync_links(
+            ProviderArea,
+            "provider_id",
+            "area_id",
+            {ids[r.slug]: {area_ids[(r.kommun_code, a)] for a in r.areas} for r in batch},
+        )
+        provider_ids.update(ids)
+        del providers
+        session.expunge_all()  # a nation has tens of thousands of providers
     w.sync(
         Indicator,
         ["id"],
         (p.row.record() for p in data.indicators),
     )
-    provider_ids = {slug: obj.id for (slug,), obj in providers.items()}
-    # Everything above is flushed; the figures need only the ids, so let the ORM objects go
-    # (some 30 000 providers for the nation) before streaming millions of rows.
-    del areas, orgs, providers
-    session.expunge_all()
     write_figures(
         session,
         w,

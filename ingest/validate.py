@@ -1,6 +1,6 @@
 """Turning a Table into typed rows, collecting every error with file, row and field."""
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -8,16 +8,17 @@ from pydantic import BaseModel, ValidationError
 
 from ingest.errors import IngestFailed, InputError
 from ingest.fields import field_errors
-from ingest.tabular import Table
+from ingest.tabular import Row, Table
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")  # a parsed row, or what is kept of it (ingest.sample.ProviderRef)
 
 
 @dataclass(frozen=True)
-class Parsed(Generic[M]):
+class Parsed(Generic[R]):
     where: str
     line: int
-    row: M
+    row: R
 
     @property
     def ref(self) -> str:
@@ -42,21 +43,26 @@ class Errors:
 
 
 def parse_table(table: Table, model: type[M], errors: Errors, where: str) -> list[Parsed[M]]:
-    out: list[Parsed[M]] = []
-    for row in table.rows:
+    return list(parse_rows(table.rows, model, errors, where))
+
+
+def parse_rows(
+    rows: Iterable[Row], model: type[M], errors: Errors, where: str
+) -> Iterator[Parsed[M]]:
+    """The rows that validate, one at a time; every other row's errors go to `errors`."""
+    for row in rows:
         try:
-            out.append(Parsed(where, row.line, model.model_validate(row.cells)))
+            yield Parsed(where, row.line, model.model_validate(row.cells))
         except ValidationError as exc:
             for field_name, message in field_errors(exc):
                 errors.add(where, row.line, field_name, message)
-    return out
 
 
 def unique(
-    rows: list[Parsed[M]], key: Callable[[M], Hashable], field_name: str, errors: Errors
-) -> dict[Hashable, Parsed[M]]:
+    rows: list[Parsed[R]], key: Callable[[R], Hashable], field_name: str, errors: Errors
+) -> dict[Hashable, Parsed[R]]:
     """Index rows by key; a repeated key is an error on the later row."""
-    seen: dict[Hashable, Parsed[M]] = {}
+    seen: dict[Hashable, Parsed[R]] = {}
     for parsed in rows:
         k = key(parsed.row)
         if k in seen:

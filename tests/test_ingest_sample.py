@@ -12,12 +12,19 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.db import make_engine
-from app.models import Indicator, IndicatorValue, Kommun, Provider, ServiceType
+from app.models import (
+    Indicator,
+    IndicatorValue,
+    Kommun,
+    Provider,
+    ProviderArea,
+    ServiceType,
+)
 from app.search.client import make_client
 from app.settings import Settings
 from ingest.errors import IngestFailed
 from ingest.runs import run_job
-from ingest.sample import read_sample, validate_sample
+from ingest.sample import SampleData, read_sample, validate_sample
 from ingest.sample_loader import write_sample
 from ingest.tabular import read_table
 from tests.conftest import DATA_DIR
@@ -256,6 +263,53 @@ def _display_of(path: Path) -> str:
         return str(path)
 
 
+def test_providers_are_written_in_batches_and_a_rerun_counts_them_unchanged(
+    settings, engine, monkeypatch
+) -> None:
+    batches = SampleData.provider_batches
+    sizes: list[int] = []
+
+    def small(self, size=0):
+        for batch in batches(self, 7):
+            sizes.append(len(batch))
+            yield batch
+
+    monkeypatch.setattr(SampleData, "provider_batches", small)
+    providers = csv_rows("providers.csv")
+
+    first = load(settings, reindex=False)
+    with Session(engine) as s:
+        links = s.exec(select(func.count()).select_from(ProviderArea)).one()
+    again = load(settings, reindex=False)
+
+    assert len(sizes) == 2 * -(-len(providers) // 7) and max(sizes) == 7
+    assert (first.counts["provider"].created, first.counts["provider_area"].created) == (
+        len(providers),
+        links,
+    )
+    for table, n in (("provider", len(providers)), ("provider_area", links)):
+        c = again.counts[table]
+        assert (c.created, c.updated, c.deleted, c.unchanged) == (0, 0, 0, n), table
+
+
+def test_providers_changed_between_check_and_write_fail_the_run(settings, engine, tmp_path):
+    """providers.csv is read twice (checked, then written in batches): a change in between
+    is refused, naming the row, and nothing is written."""
+    data_dir = copy_sample(DATA_DIR, tmp_path / "data")
+    data = read_sample(data_dir)
+    other = cell(data_dir / "providers.csv", 1, "organisation_key")
+    line = set_cell(data_dir / "providers.csv", 4, "organisation_key", other)
+    before = database_snapshot(engine)
+
+    with pytest.raises(IngestFailed) as failure:
+        run_job(settings, "sample", lambda s: write_sample(s, data))
+
+    [error] = failure.value.errors
+    assert (error.where.endswith("providers.csv"), error.row) == (True, line)
+    assert "ändrades under inläsningen" in error.message
+    assert database_snapshot(engine) == before
+
+
 def test_a_survey_value_below_minimum_answers_must_be_suppressed(settings, tmp_path) -> None:
     broken = copy_sample(DATA_DIR, tmp_path / "broken")
     with (broken / "indicators.csv").open(newline="", encoding="utf-8") as f:
@@ -349,7 +403,9 @@ def test_changed_document_shape_rebuilds_an_unchanged_database(settings, monkeyp
     load(settings)
     original = indexer.provider_documents
     monkeypatch.setattr(
-        indexer, "provider_documents", lambda s: [d | {"shape": 2} for d in original(s)]
+        indexer,
+        "provider_documents",
+        lambda s, **kw: (d | {"shape": 2} for d in original(s, **kw)),
     )
     again = load(settings)
     assert again.total.created == again.total.updated == 0

@@ -116,13 +116,17 @@ def test_school_years_are_in_the_document(engine: Engine) -> None:
     assert docs["Hemtjänsten"]["school_years"] == []
 
 
-def test_documents_are_built_in_a_handful_of_queries(engine: Engine) -> None:
+def test_documents_are_built_a_batch_at_a_time_in_a_handful_of_queries(engine: Engine) -> None:
     with session_scope(engine) as s:
         areas = [f.area(s, f"Område {i}") for i in range(3)]
         ind = f.indicator(s)
         for i in range(40):
             p = f.provider(s, f"Enhet {i}", areas=areas[: i % 3 + 1], lat=59.4, lon=18.0)
             f.indicator_value(s, p, ind, 2024, float(i))
+            if i % 2:
+                f.indicator_value(s, p, ind, 2023, float(i + 1))
+    with Session(engine) as s:
+        whole = list(provider_documents(s))
     statements: list[str] = []
 
     def count(*args: object) -> None:
@@ -131,12 +135,16 @@ def test_documents_are_built_in_a_handful_of_queries(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", count)
     try:
         with Session(engine) as s:
-            documents = provider_documents(s)
+            documents = list(provider_documents(s, batch_size=15))
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
-    assert len(documents) == 40
-    assert len(statements) <= 5, statements  # with the newest period per kommun
+    # Across batch boundaries the documents are those of one batch, in id order.
+    assert documents == whole and len(documents) == 40
+    assert [d["id"] for d in documents] == sorted(d["id"] for d in documents)
+    assert all(d["figures"] and d["areas"] for d in documents)
+    # The newest periods once, three queries per batch, and one that finds no more.
+    assert len(statements) <= 1 + 3 * 3 + 1, statements
 
 
 def test_excerpt_cuts_at_a_word_boundary() -> None:

@@ -12,7 +12,7 @@ from app.search.client import make_client
 from app.search.documents import provider_documents
 from app.search.errors import SearchIndexError, SearchUnavailable
 from app.search.index_settings import providers_index_settings
-from app.search.indexer import publish_index
+from app.search.indexer import publish_index, rebuild_providers_index
 from app.settings import Settings
 from tests.support import factories as f
 from tests.support.search import index_database, index_uids, wait_for
@@ -71,7 +71,7 @@ def test_rebuild_swaps_atomically(
     watcher.start()
     try:
         with Session(engine) as s:
-            documents = provider_documents(s)
+            documents = list(provider_documents(s))
             index_settings = providers_index_settings(["U28532"])
         # Small batches: many tasks, so a half-built index would have time to show.
         publish_index(meili_client, uid, documents, index_settings, batch_size=25)
@@ -83,6 +83,36 @@ def test_rebuild_swaps_atomically(
     assert set(seen) <= {5, 405}, sorted(set(seen))
     assert live_count(meili_client, uid) == 405
     assert index_uids(meili_client, settings.meili_index_prefix) == {uid}
+
+
+def test_a_rebuild_in_batches_publishes_every_document_and_skips_an_unchanged_rerun(
+    meili_client: meilisearch.Client, settings: Settings, engine: Engine
+) -> None:
+    uid = settings.providers_index
+    add_providers(engine, 23)
+
+    with Session(engine) as s:
+        report = rebuild_providers_index(meili_client, settings, s, batch_size=5)
+        whole = list(provider_documents(s))
+
+    assert report is not None and report.documents == 23
+    live = meili_client.index(uid).get_documents({"limit": 100}).results
+    assert sorted((dict(d) for d in live), key=lambda d: d["id"]) == whole
+    with Session(engine) as s:
+        # Unchanged, whatever the batches: the fingerprint is over the documents in order.
+        for size in (5, 7, 1000):
+            assert (
+                rebuild_providers_index(
+                    meili_client, settings, s, only_if_changed=True, batch_size=size
+                )
+                is None
+            )
+    add_providers(engine, 1, start=23)
+    with Session(engine) as s:
+        again = rebuild_providers_index(
+            meili_client, settings, s, only_if_changed=True, batch_size=5
+        )
+    assert again is not None and again.documents == live_count(meili_client, uid) == 24
 
 
 def test_rebuild_removes_leftover_temporary_indexes_only(
@@ -109,7 +139,7 @@ def test_failed_rebuild_leaves_live_index(
     before = meili_client.index(uid).get_documents({"limit": 100}).results
 
     with Session(engine) as s:
-        documents = provider_documents(s)
+        documents = list(provider_documents(s))
     documents[1]["name"] = "Ändrad"
     documents.append({"id": 999, "name": "Trasig", "_geo": {"lat": 59.4, "lng": "öster"}})
     with pytest.raises(SearchIndexError, match="invalid_document_geo_field"):
@@ -148,13 +178,14 @@ def test_a_rebuild_whose_temporary_index_is_deleted_says_another_ran(
     index_database(meili_client, settings, engine)
     original = indexer._build
 
-    def build_then_lose_it(client, build_uid, *args) -> None:
-        original(client, build_uid, *args)
+    def build_then_lose_it(client, build_uid, *args) -> int:
+        built = original(client, build_uid, *args)
         wait_for(client, client.delete_index(build_uid))  # as the other run's clean-up did
+        return built
 
     monkeypatch.setattr(indexer, "_build", build_then_lose_it)
     with Session(engine) as s:
-        documents = provider_documents(s)
+        documents = list(provider_documents(s))
     with pytest.raises(indexer.RebuildRaced, match="another rebuild") as raced:
         publish_index(meili_client, uid, documents, providers_index_settings(["U28532"]))
     from ingest.failures import explain

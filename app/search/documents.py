@@ -1,7 +1,8 @@
-"""One search document per provider, denormalised from SQL in four queries whatever the size."""
+"""One search document per provider, denormalised from SQL a batch of providers at a time."""
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import and_, func
@@ -21,26 +22,40 @@ from app.models import (
 from app.search.text import fold, swedish_sort_key
 
 EXCERPT_CHARS = 200
+BATCH_SIZE = 1000  # providers per batch of queries
 
 Document = dict[str, Any]
 
 
-def provider_documents(session: Session) -> list[Document]:
-    areas = _areas_by_provider(session)
-    figures = _latest_figures_by_provider(session)
+def provider_documents(session: Session, batch_size: int = BATCH_SIZE) -> Iterator[Document]:
+    """Every provider's document, in id order.
+
+    Made `batch_size` providers at a time (three queries per batch, after one for all), so
+    memory does not grow with the nation: only a batch's rows and documents are held.
+    """
     # The newest period per kommun and indicator, once for all: a figure behind it is
     # "äldre uppgift" on the card (app.figures.Figure.is_old) and sorts after current ones.
     newest = newest_years(session)
-    rows = session.exec(
+    query = (
         select(Provider, Organisation, Kommun)
         .join(Organisation, col(Organisation.id) == Provider.organisation_id)
         .join(Kommun, col(Kommun.code) == Provider.kommun_code)
         .order_by(col(Provider.id))
+        .limit(batch_size)
     )
-    return [
-        _document(provider, organisation, kommun, areas[provider.id], figures[provider.id], newest)
-        for provider, organisation, kommun in rows
-    ]
+    after: int | None = None
+    while True:
+        page = query if after is None else query.where(col(Provider.id) > after)
+        batch = session.exec(page).all()
+        if not batch:
+            return
+        first, after = batch[0][0].id, batch[-1][0].id
+        areas = _areas_by_provider(session, first, after)
+        figures = _latest_figures_by_provider(session, first, after)
+        for provider, organisation, kommun in batch:
+            yield _document(
+                provider, organisation, kommun, areas[provider.id], figures[provider.id], newest
+            )
 
 
 def indicator_ids(session: Session) -> list[str]:
@@ -124,10 +139,14 @@ def _geo(lat: float | None, lon: float | None) -> dict[str, float] | None:
     return {"lat": lat, "lng": lon}
 
 
-def _areas_by_provider(session: Session) -> defaultdict[int | None, list[tuple[str, str]]]:
+def _areas_by_provider(
+    session: Session, first: int | None, last: int | None
+) -> defaultdict[int | None, list[tuple[str, str]]]:
+    """Per provider with an id from `first` to `last`: its areas' slugs and names."""
     rows = session.exec(
         select(ProviderArea.provider_id, Area.slug, Area.name)
         .join(Area, col(Area.id) == ProviderArea.area_id)
+        .where(col(ProviderArea.provider_id).between(first, last))
         .order_by(col(ProviderArea.provider_id), col(Area.name))
     )
     areas: defaultdict[int | None, list[tuple[str, str]]] = defaultdict(list)
@@ -137,9 +156,10 @@ def _areas_by_provider(session: Session) -> defaultdict[int | None, list[tuple[s
 
 
 def _latest_figures_by_provider(
-    session: Session,
+    session: Session, first: int | None, last: int | None
 ) -> defaultdict[int | None, dict[str, tuple[float, int]]]:
-    """Per provider and indicator of its service type: the current value, if it is ok.
+    """Per provider with an id from `first` to `last`, and indicator of its service type: the
+    current value, if it is ok.
 
     Current is the latest year not marked missing, the same rule as the card's
     (app.figures): a current "too few answers" gives no figure rather than an older number,
@@ -151,7 +171,10 @@ def _latest_figures_by_provider(
             IndicatorValue.indicator_id,
             func.max(IndicatorValue.year).label("year"),
         )
-        .where(col(IndicatorValue.status) != ValueStatus.MISSING)
+        .where(
+            col(IndicatorValue.provider_id).between(first, last),
+            col(IndicatorValue.status) != ValueStatus.MISSING,
+        )
         .group_by(col(IndicatorValue.provider_id), col(IndicatorValue.indicator_id))
         .subquery()
     )
@@ -173,6 +196,7 @@ def _latest_figures_by_provider(
         .join(Indicator, col(Indicator.id) == IndicatorValue.indicator_id)
         .join(Provider, col(Provider.id) == IndicatorValue.provider_id)
         .where(
+            col(IndicatorValue.provider_id).between(first, last),
             col(Indicator.service_type_id) == Provider.service_type_id,
             col(IndicatorValue.status) == ValueStatus.OK,
             col(IndicatorValue.value).is_not(None),

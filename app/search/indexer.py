@@ -18,10 +18,11 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any, Literal
 
 import meilisearch
@@ -55,35 +56,64 @@ class IndexReport:
 
 
 def rebuild_providers_index(
-    client: meilisearch.Client, settings: Settings, session: Session, *, only_if_changed=False
+    client: meilisearch.Client,
+    settings: Settings,
+    session: Session,
+    *,
+    only_if_changed=False,
+    batch_size: int = BATCH_SIZE,
 ) -> IndexReport | None:
     """Index every provider in the database and publish the result as the live index.
+
+    Documents are made, fingerprinted and sent `batch_size` providers at a time, so memory
+    does not grow with the number of providers.
 
     With `only_if_changed`, nothing is rebuilt (None is returned) when the live index was
     built from exactly these documents and settings: a fingerprint of both is kept in a
     small meta index, so a change in the data *or* in the code that shapes documents
-    triggers a rebuild, and an unchanged re-run costs one lookup (and, when a run changed
-    nothing, one small write recording that the index is current for it).
+    triggers a rebuild. The documents are then made twice when they changed (once to
+    fingerprint, once to send), and an unchanged re-run costs one pass over SQL and one
+    lookup (and, when a run changed nothing, one small write recording that the index is
+    current for it).
     """
     version = data_version(session)
-    documents = provider_documents(session)
     index_settings = providers_index_settings(indicator_ids(session))
-    digest = fingerprint(documents, index_settings)
     live = settings.providers_index
-    if only_if_changed:
-        built = _live_build(client, live)
-        if built is not None and (built.fingerprint, built.documents) == (digest, len(documents)):
+    if only_if_changed and (built := _live_build(client, live)) is not None:
+        current = Fingerprint(index_settings)
+        for _ in current.through(provider_documents(session, batch_size=batch_size)):
+            pass
+        if (built.fingerprint, built.documents) == (current.hexdigest(), current.documents):
             if built.data_version != version:
-                _record_build(client, live, digest, version)
+                _record_build(client, live, current.hexdigest(), version)
             return None
-    report = publish_index(client, live, documents, index_settings)
-    _record_build(client, live, digest, version)
+    sent = Fingerprint(index_settings)
+    documents = sent.through(provider_documents(session, batch_size=batch_size))
+    report = publish_index(client, live, documents, index_settings, batch_size=batch_size)
+    _record_build(client, live, sent.hexdigest(), version)
     return report
 
 
-def fingerprint(documents: Sequence[Document], index_settings: dict[str, Any]) -> str:
-    payload = json.dumps([index_settings, list(documents)], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+class Fingerprint:
+    """A sha256 of index settings and of the documents passed `through` it, in their order:
+    any change in either changes it. Documents are hashed one at a time, never all held."""
+
+    def __init__(self, index_settings: dict[str, Any]) -> None:
+        self._sha = hashlib.sha256(_canonical(index_settings))
+        self.documents = 0
+
+    def through(self, documents: Iterable[Document]) -> Iterator[Document]:
+        for document in documents:
+            self._sha.update(b"\n" + _canonical(document))  # JSON never holds a raw newline
+            self.documents += 1
+            yield document
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, default=str).encode()
 
 
 def data_version(session: Session) -> str | None:
@@ -219,20 +249,21 @@ def _record_build(
 def publish_index(
     client: meilisearch.Client,
     live_uid: str,
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     index_settings: dict[str, Any],
     *,
     batch_size: int = BATCH_SIZE,
 ) -> IndexReport:
     """Build `documents` into a new index and swap it with `live_uid`; raise if any step fails.
 
-    On failure the live index is untouched and the temporary index is removed.
+    The documents are read once, `batch_size` at a time, and sent as they come. On failure
+    the live index is untouched and the temporary index is removed.
     """
     with _translated_errors():
         _delete_leftovers(client, live_uid)
         build_uid = temporary_uid(live_uid)
         try:
-            _build(client, build_uid, documents, index_settings, batch_size)
+            count = _build(client, build_uid, documents, index_settings, batch_size)
             _ensure_exists(client, live_uid)
             _wait(client, client.swap_indexes([{"indexes": [live_uid, build_uid]}]), "swap")
         except Exception as exc:
@@ -248,8 +279,8 @@ def publish_index(
             raise
         # After the swap the temporary uid holds the previous live documents.
         _discard(client, build_uid)
-    log.info("published %d documents to %s", len(documents), live_uid)
-    return IndexReport(index_uid=live_uid, documents=len(documents))
+    log.info("published %d documents to %s", count, live_uid)
+    return IndexReport(index_uid=live_uid, documents=count)
 
 
 class RebuildRaced(SearchIndexError):
@@ -279,20 +310,26 @@ def _is_temporary(uid: str, live_uid: str) -> bool:
 def _build(
     client: meilisearch.Client,
     uid: str,
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     index_settings: dict[str, Any],
     batch_size: int,
-) -> None:
+) -> int:
+    """Fill a new index `uid`; return how many documents it holds, after checking them."""
     _wait(client, client.create_index(uid, {"primaryKey": "id"}), "create index")
     index = client.index(uid)
     # Settings first: indexing documents once is cheaper than re-indexing them for settings.
     _wait(client, index.update_settings(index_settings), "settings")
-    tasks = index.add_documents_in_batches(list(documents), batch_size, primary_key="id")
+    tasks, sent = [], 0
+    remaining = iter(documents)
+    while batch := list(islice(remaining, batch_size)):
+        tasks.append(index.add_documents(batch, primary_key="id"))
+        sent += len(batch)
     for task in tasks:
         _wait(client, task, "documents")
     indexed = index.get_stats().number_of_documents
-    if indexed != len(documents):
-        raise SearchIndexError(f"{uid} holds {indexed} documents, expected {len(documents)}")
+    if indexed != sent:
+        raise SearchIndexError(f"{uid} holds {indexed} documents, expected {sent}")
+    return sent
 
 
 def _ensure_exists(client: meilisearch.Client, uid: str) -> None:
