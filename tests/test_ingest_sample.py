@@ -218,11 +218,14 @@ def test_a_bad_value_after_several_written_batches_leaves_the_database_unchanged
         assert s.exec(select(func.count()).select_from(IndicatorValue)).one() == 0
 
 
-def test_a_figure_repeated_in_a_later_batch_names_its_first_row(settings, tmp_path) -> None:
+@pytest.mark.parametrize("filename", ["values.csv", "reference_values.csv"])
+def test_a_figure_repeated_in_a_later_batch_names_its_first_row(
+    settings, tmp_path, filename
+) -> None:
     broken = copy_sample(DATA_DIR, tmp_path / "broken")
-    rows = csv_rows("values.csv")
-    first = read_table(broken / "values.csv").rows[2].line
-    with (broken / "values.csv").open("a", encoding="utf-8", newline="") as f:
+    rows = csv_rows(filename)
+    first = read_table(broken / filename).rows[2].line
+    with (broken / filename).open("a", encoding="utf-8", newline="") as f:
         csv.writer(f).writerow(rows[2].values())
     repeated = len(rows) + 2  # the header is line 1
 
@@ -230,7 +233,7 @@ def test_a_figure_repeated_in_a_later_batch_names_its_first_row(settings, tmp_pa
 
     assert isinstance(failure, IngestFailed) and len(handed) >= 5
     [error] = failure.errors
-    assert (error.row, error.field) == (repeated, "year")
+    assert (error.where.endswith(filename), error.row, error.field) == (True, repeated, "year")
     assert f"finns redan på rad {first}" in error.message
 
 
