@@ -16,6 +16,9 @@ from app.settings import Settings
 from app.templating import Templates
 from app.versioned_cache import CacheView
 
+# request.state's name for the data version the page cache read as the request came in.
+DATA_VERSION = "data_version"
+
 # Per event loop (TestClient starts one per client), per engine: how many sessions may be out.
 _session_slots: RunVar[WeakKeyDictionary[Engine, anyio.Semaphore]] = RunVar("session_slots")
 
@@ -52,20 +55,23 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             yield session
         finally:
             del request.state.session
-            # Closing returns the connection, which resets it: a database round trip.
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(session.close)
+            if session.in_transaction():
+                # Closing returns the connection, which resets it: a database round trip.
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(session.close)
+            else:
+                session.close()  # holds no connection (search gave it back): nothing to wait on
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_search(request: Request) -> AppSearch:
+async def get_search(request: Request) -> AppSearch:
     return request.app.state.search
 
 
-def get_templates(request: Request) -> Templates:
+async def get_templates(request: Request) -> Templates:
     return request.app.state.templates
 
 
@@ -76,9 +82,10 @@ SearchDep = Annotated[AppSearch, Depends(get_search)]
 TemplatesDep = Annotated[Templates, Depends(get_templates)]
 
 
-def get_cache(request: Request, session: SessionDep) -> CacheView:
-    """The app's versioned cache (app.versioned_cache) at the version this request reads."""
-    return request.app.state.cache.at(session)
+async def get_cache(request: Request, session: SessionDep) -> CacheView:
+    """The app's versioned cache (app.versioned_cache) at the version this request reads:
+    the one the page cache read as it came in, else read on first use."""
+    return request.app.state.cache.at(session, getattr(request.state, DATA_VERSION, None))
 
 
 CacheDep = Annotated[CacheView, Depends(get_cache)]

@@ -39,15 +39,26 @@ class VersionedCache:
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self.max_entries = max_entries  # least recently used go first; 0: nothing is kept
 
-    def at(self, session: Session) -> "CacheView":
-        """The cache as of the data version the session sees (one small query) and today:
-        read it once per request. Another version or day empties the cache."""
-        stamp = (read_version(session), today_in_sweden())
+    def at(self, session: Session, version: int | None = None) -> "CacheView":
+        """The cache as of the data version and today, read when the request first uses it
+        (one small query on `session`, in the route's own thread), or the `version` the
+        page cache read as the request came in, before it read anything else."""
+
+        def stamp() -> Stamp:
+            return (read_version(session) if version is None else version, today_in_sweden())
+
+        return CacheView(self, stamp)
+
+    def _enter(self, stamp: Stamp) -> Stamp:
+        """A newer version or day empties the cache. An older one, from a request that began
+        before a change, leaves it alone: that request neither reads nor keeps entries."""
         with self._lock:
-            if stamp != self._stamp:
+            current = self._stamp
+            newer = current is None or (stamp[0] >= current[0] and stamp[1] >= current[1])
+            if newer and stamp != current:
                 self._entries.clear()
                 self._stamp = stamp
-        return CacheView(self, stamp)
+        return stamp
 
     def _get(self, stamp: Stamp, keys: list[Hashable]) -> dict[Hashable, Any]:
         found: dict[Hashable, Any] = {}
@@ -78,8 +89,17 @@ class VersionedCache:
 class CacheView:
     """One request's way into the cache, at the data version and day it read."""
 
-    def __init__(self, cache: VersionedCache, stamp: Stamp) -> None:
-        self.cache, self.stamp = cache, stamp
+    def __init__(self, cache: VersionedCache, read_stamp: Callable[[], Stamp]) -> None:
+        self.cache = cache
+        self._read_stamp = read_stamp
+        self._stamp: Stamp | None = None
+
+    @property
+    def stamp(self) -> Stamp:
+        """Read on first use, so that everything the request keeps was read after it."""
+        if self._stamp is None:
+            self._stamp = self.cache._enter(self._read_stamp())
+        return self._stamp
 
     def get(self, key: Hashable, load: Callable[[], Any]) -> Any:
         return self.get_many([key], lambda _missing: {key: load()})[key]
@@ -90,11 +110,12 @@ class CacheView:
         """The values of `keys`, calling `load` once with those not kept. It may leave out
         keys without a value: they are missing from the answer too, and not kept."""
         lang = current_lang.get()
-        kept = self.cache._get(self.stamp, [(lang, key) for key in keys])
+        stamp = self.stamp
+        kept = self.cache._get(stamp, [(lang, key) for key in keys])
         found = {key: value for (_, key), value in kept.items()}
         missing = [key for key in dict.fromkeys(keys) if key not in found]
         if not missing:
             return found
         loaded = load(missing)
-        self.cache._put(self.stamp, {(lang, key): value for key, value in loaded.items()})
+        self.cache._put(stamp, {(lang, key): value for key, value in loaded.items()})
         return found | loaded

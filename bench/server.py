@@ -2,6 +2,7 @@
 port, with a chosen number of worker processes; and the memory of that process tree."""
 
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -33,8 +34,16 @@ class Server:
 
 @contextmanager
 def serve(settings: Settings, log_file: Path, workers: int = 1) -> Iterator[Server]:
-    """uvicorn over `settings` with the search-only key (as in production), until the end."""
-    served = settings.model_copy(update={"meili_master_key": ""})
+    """uvicorn over `settings` as in production (ENVIRONMENT=production: templates are not
+    checked for changes, the search-only key, a Host list and a secret), until the end."""
+    served = settings.model_copy(
+        update={
+            "meili_master_key": "",
+            "environment": "production",
+            "allowed_hosts": [HOST],
+            "secret_key": secrets.token_urlsafe(32),
+        }
+    )
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
     command += ["--host", HOST, "--port", str(port), "--log-level", "warning"]

@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.data_version import read_version
 from app.main import create_app
 from app.models import Provider
 from app.search.client import make_app_search
@@ -76,6 +77,19 @@ def test_a_second_search_reads_no_card_again(taby, uncached_client) -> None:
     assert len(again) == len(narrower) == 1 and "data_version" in again[0]
 
 
+def test_with_the_page_cache_the_version_is_read_once(taby, settings) -> None:
+    """The page cache reads the data version as a request comes in; a new search that it
+    has not kept reuses that number for the parts instead of asking the database again."""
+    app = create_app(settings.model_copy(update={"page_cache_mb": 8}))
+    with TestClient(app) as client:
+        client.get(LIST)
+        with statements(app.state.engine) as seen:
+            one = client.get(LIST + "&q=citronen")
+    app.state.engine.dispose()
+    assert names(one) == ["Citronen"]
+    assert len(seen) == 1 and "data_version" in seen[0]
+
+
 def test_a_committed_change_is_in_the_very_next_answer(taby, uncached_client, engine) -> None:
     assert "Citronen" in names(uncached_client.get(LIST))
     with Session(engine) as s:  # another worker or process: seen only through the database
@@ -109,14 +123,33 @@ def test_what_was_read_before_a_change_is_not_kept_after_it(built, engine) -> No
     cache = VersionedCache(max_entries=100)
     with Session(engine) as early, Session(engine) as late, Session(engine) as writer:
         before = cache.at(early)
+        early_stamp = before.stamp  # the early request reads the version first
         writer.get(Provider, unit.id).name = "Nytt namn"  # type: ignore[union-attr]
         writer.commit()
         after = cache.at(late)
-        assert after.stamp[0] > before.stamp[0]
+        assert after.stamp[0] > early_stamp[0]
         old = before.get("name", lambda: "Ängens omsorg")
         assert old == "Ängens omsorg"  # the early request still gets its answer…
         # …but it was not kept: the later request reads for itself.
         assert after.get("name", lambda: late.get(Provider, unit.id).name) == "Nytt namn"  # type: ignore[union-attr]
+
+
+def test_a_request_from_before_a_change_leaves_the_newer_entries(built, engine) -> None:
+    """Requests overlap: one that read the version before a change, and uses the cache only
+    after a later request has, neither empties the cache nor reads or keeps entries."""
+    unit = f.provider(built.session, "Ängens omsorg")
+    built.session.commit()
+    cache = VersionedCache(max_entries=100)
+    with Session(engine) as early, Session(engine) as late, Session(engine) as writer:
+        old = read_version(early)
+        writer.get(Provider, unit.id).name = "Nytt namn"  # type: ignore[union-attr]
+        writer.commit()
+        newer = cache.at(late)
+        assert newer.get("name", lambda: "Nytt namn") == "Nytt namn"
+        stale = cache.at(early, version=old)
+        assert stale.get("name", lambda: "Ängens omsorg") == "Ängens omsorg"
+        assert cache.at(late).get("name", lambda: pytest.fail("emptied")) == "Nytt namn"
+        assert len(cache) == 1
 
 
 def test_the_cache_is_bounded(built, engine) -> None:

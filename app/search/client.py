@@ -52,6 +52,9 @@ class PooledRequests(HttpRequests):
     def __init__(self, config: Config, pool_size: int) -> None:
         super().__init__(config, APP_HEADERS)
         self.session = requests.Session()
+        # MEILI_URL is the address to use: no proxy or .netrc from the environment, which
+        # requests would otherwise look up again on every call.
+        self.session.trust_env = False
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.clock import today_in_sweden
 from app.data_version import read_version_from
-from app.deps import session_slot
+from app.deps import DATA_VERSION, session_slot
 from app.web.basket import COOKIE as BASKET_COOKIE
 from app.web.http_cache import matches, not_modified
 
@@ -40,7 +40,7 @@ VARY_HEADERS = ("accept", "x-partial")
 STORE_STATUS = "x-page-cache"  # HIT or MISS, for the benchmarks and tests; harmless to keep
 
 
-def cacheable(request: Request) -> None:
+async def cacheable(request: Request) -> None:
     """Router dependency: this route's answers may be stored."""
     request.state.page_cache = True
 
@@ -138,6 +138,7 @@ class PageCache:
         # The full answer is needed to store it: ask without If-None-Match, answer it here.
         scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k != b"if-none-match"])
         state = scope.setdefault("state", {})
+        state[DATA_VERSION] = version  # the route's data cache reads at this version too
         start: Message | None = None
         chunks: list[bytes] = []
         passing = False

@@ -46,7 +46,7 @@ def has_control_characters(text: str) -> bool:
     return any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in text)
 
 
-def plain_address(request: Request) -> None:
+async def plain_address(request: Request) -> None:
     """An app-wide dependency: no control characters in the path or the query.
 
     No link of ours writes one, PostgreSQL refuses NUL in any text it is asked to compare,
