@@ -8,4 +8,7 @@ SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
 def today_in_sweden(at: datetime | None = None) -> date:
-    return (at or datetime.now(UTC)).astimezone(SWEDEN).date()
+    """The Swedish date now, or at `at`; a naive `at` is UTC (what SQLite gives back of the
+    UTC times stored), never the server's local time."""
+    at = at or datetime.now(UTC)
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(SWEDEN).date()

@@ -30,6 +30,7 @@ from app.models import (
 from app.models.vocab import Driftsform, SourceKind, Unit, ValueStatus
 from app.settings import Settings
 from ingest import catalogue
+from ingest.approved_edits import KEPT, approved_on, keep_approved
 from ingest.external import Units, merge_figure, out_of_range, slugify
 from ingest.fields import (
     Count,
@@ -283,6 +284,7 @@ def _write_providers(w: Writer, session: Session, data: KommunFile) -> None:
     org_by_key = {k: org_rows[(stored.key if (stored := stored_orgs.get(k)) else k,)] for k in orgs}
 
     units = Units(session, KOMMUN_SOURCE)
+    approved = approved_on(session, matched)
     records: list[dict[str, Any]] = []
     slug_of: list[str] = []
     for p in data.rows:
@@ -293,6 +295,9 @@ def _write_providers(w: Writer, session: Session, data: KommunFile) -> None:
             for k, v in r.model_dump().items()
             if k not in NOT_PROVIDER_FIELDS and (k in given and _filled(v))
         }
+        if provider is not None:
+            facts, kept = keep_approved(facts, approved.get(provider.id))  # type: ignore[arg-type]
+            w.reject(KEPT, kept)
         facts |= {
             "organisation_id": org_by_key[_org_key(r)].id,
             "origin": ORIGIN,  # from now on the kommun's facts are the ones kept

@@ -23,11 +23,13 @@ from app.models import (
     ReferenceValue,
     ServiceType,
 )
+from ingest.approved_edits import KEPT, approved_on, keep_approved
 from ingest.sample import SampleData
 from ingest.sample_figures import FigureFile
 from ingest.writer import Counts, Writer
 
 ORIGIN = "sample"
+GUIDE_KEPT = "valguiden är sparad i administrationen efter filens datum och behölls"
 
 
 def write_sample(session: Session, data: SampleData) -> Writer:
@@ -51,20 +53,23 @@ def write_sample(session: Session, data: SampleData) -> Writer:
     provider_ids: dict[str, int] = {}
     for batch in data.provider_batches():
         slugs = [r.slug for r in batch]
-        providers = w.sync(
-            Provider,
-            ["slug"],
-            (
+        stored = session.exec(select(Provider).where(col(Provider.slug).in_(slugs))).all()
+        approved = approved_on(session, (p.id for p in stored))  # type: ignore[misc]
+        approved_by_slug = {p.slug: approved.get(p.id) for p in stored}  # type: ignore[arg-type]
+        records = []
+        for r in batch:
+            record, kept = keep_approved(
                 r.model_dump(exclude={"service_type", "organisation_key", "areas"})
                 | {
                     "service_type_id": r.service_type,
                     "organisation_id": org_ids[r.organisation_key],
                     "origin": ORIGIN,
-                }
-                for r in batch
-            ),
-            existing=session.exec(select(Provider).where(col(Provider.slug).in_(slugs))),
-        )
+                },
+                approved_by_slug.get(r.slug),
+            )
+            w.reject(KEPT, kept)
+            records.append(record)
+        providers = w.sync(Provider, ["slug"], records, existing=stored)
         ids = {slug: provider.id for (slug,), provider in providers.items()}
         w.sync_links(
             ProviderArea,
@@ -100,13 +105,23 @@ def write_sample(session: Session, data: SampleData) -> Writer:
         ["kommun_code", "indicator_id", "valid_from"],
         (p.row.model_dump() for p in data.levels),
     )
+    # A guide the kommun saved in the back office after the file's date stays as saved.
+    guides = {(g.kommun_code, g.service_type_id): g for g in session.exec(select(ChoiceGuide))}
+    newer = [
+        p
+        for p in data.choice_guides
+        if (g := guides.get((p.row.kommun_code, p.row.service_type))) and g.updated > p.row.updated
+    ]
+    w.reject(GUIDE_KEPT, len(newer))
     w.sync(
         ChoiceGuide,
         ["kommun_code", "service_type_id"],
         (
             p.row.model_dump(exclude={"service_type"}) | {"service_type_id": p.row.service_type}
             for p in data.choice_guides
+            if p not in newer
         ),
+        existing=guides.values(),
     )
     w.sync(
         EmbedOrigin,

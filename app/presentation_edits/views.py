@@ -3,13 +3,13 @@
 /admin/{kommun_slug}/granskning. Access comes from app.accounts.guards (404 outside your
 scope, sign-in for anonymous); every POST carries the form's CSRF token. No JavaScript."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.guards import CsrfDep, KommunAdminDep, ProviderEditorDep
-from app.clock import SWEDEN
+from app.clock import today_in_sweden
 from app.deps import SessionDep, TemplatesDep
 from app.figures import short_title
 from app.formatting import day
@@ -26,7 +26,7 @@ def day_of(at: datetime | None) -> str:
     """The Swedish day of a stored time (SQLite gives UTC times back without their zone)."""
     if at is None:
         return ""
-    return day((at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(SWEDEN).date())
+    return day(today_in_sweden(at))
 
 
 def _page(templates, request: Request, name: str, status_code: int = 200, **context) -> Response:
