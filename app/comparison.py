@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from app.figures import (
     Figure,
     Reference,
+    cached_figures,
     figures_for,
     indicator_title,
     section_title,
@@ -38,6 +39,7 @@ from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
 from app.models.vocab import Direction, Section, SourceKind
 from app.providers import indicators_for
 from app.statistics import Method, Outcome, Problem, judge, method_for
+from app.versioned_cache import CacheView
 from app.web.basket import MAX_ITEMS
 
 MIN_ITEMS = 2
@@ -296,9 +298,14 @@ def group_by_type(session: Session, columns: Sequence[Column]) -> list[TypeGroup
 
 
 def build_comparison(
-    session: Session, slugs: Sequence[str], *, today: date | None = None
+    session: Session,
+    slugs: Sequence[str],
+    *,
+    today: date | None = None,
+    cache: CacheView | None = None,
 ) -> Comparison:
-    """The comparison of the providers named by `slugs` (2–6, one service type).
+    """The comparison of the providers named by `slugs` (2–6, one service type). With a
+    `cache` (and today's date), each provider's figures are read once per data version.
 
     Raises TooFew, TooMany, UnknownProviders or MixedServiceTypes.
     """
@@ -313,8 +320,14 @@ def build_comparison(
         raise MixedServiceTypes(groups)
     service_type = groups[0].service_type
     providers = [c.provider for c in columns]
-    indicators = indicators_for(session, service_type.id)
-    figures = figures_for(session, providers, indicators, today=today)
+    if cache is None or today is not None:
+        indicators = indicators_for(session, service_type.id)
+        figures = figures_for(session, providers, indicators, today=today)
+    else:
+        indicators = cache.get(
+            ("indicators", service_type.id), lambda: indicators_for(session, service_type.id)
+        )
+        figures = cached_figures(cache, session, providers, indicators)
     one_kommun = columns[0].kommun if len({c.kommun.code for c in columns}) == 1 else None
     # With several kommuner each cell carries its own kommun's value instead of one column.
     kommun_names = None if one_kommun else [c.kommun.name for c in columns]

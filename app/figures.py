@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.clock import today_in_sweden
 from app.formatting import day, with_unit
 from app.i18n import current_lang, ngettext
 from app.i18n import gettext as _
@@ -20,6 +21,7 @@ from app.models import Indicator, IndicatorValue, Kommun, Level, Provider, Refer
 from app.models.indicators import LEVELS_SINCE
 from app.models.vocab import Direction, ReferenceBasis, Section, SourceKind, ValueStatus
 from app.statistics import Outcome, answer_count_unknown, judge
+from app.versioned_cache import CacheView
 
 COUNTRY = "0000"
 
@@ -326,7 +328,7 @@ def figures_for(
     today: date | None = None,
 ) -> dict[int, dict[str, Figure]]:
     """Figures of each provider for each indicator, in four queries whatever the count."""
-    today = today or date.today()
+    today = today or today_in_sweden()
     if not providers or not indicators:
         return {p.id: {} for p in providers if p.id is not None}
     provider_ids = [p.id for p in providers]
@@ -394,6 +396,26 @@ def figures_for(
             )
         out[p.id] = per  # type: ignore[index]
     return out
+
+
+def cached_figures(
+    cache: CacheView,
+    session: Session,
+    providers: Sequence[Provider],
+    indicators: Sequence[Indicator],
+) -> dict[int, dict[str, Figure]]:
+    """`figures_for` through the versioned cache, one entry per provider: a provider's
+    figures depend only on it, its kommun and the indicators, so comparisons of different
+    baskets share them. Those not kept are read together, in figures_for's four queries."""
+    shown = tuple(i.id for i in indicators)
+    by_key = {("figures", p.id, shown): p for p in providers}
+
+    def read(keys: list) -> dict:
+        found = figures_for(session, [by_key[k] for k in keys], indicators)
+        return {("figures", pid, shown): figures for pid, figures in found.items()}
+
+    kept = cache.get_many(list(by_key), read)
+    return {p.id: kept[("figures", p.id, shown)] for p in providers}  # type: ignore[misc]
 
 
 def level_histories(

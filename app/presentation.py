@@ -11,6 +11,7 @@ from datetime import date
 from markupsafe import Markup
 from sqlmodel import Session
 
+from app.clock import today_in_sweden
 from app.formatting import day
 from app.i18n import gettext as _
 from app.models import Provider
@@ -51,7 +52,7 @@ def year_before(today: date) -> date:
 def presentation_age(updated: date | None, today: date | None = None) -> PresentationAge:
     """Stale when the last update is more than twelve months before `today`: a text from
     exactly a year ago is still within the year."""
-    today = today or date.today()
+    today = today or today_in_sweden()
     return PresentationAge(updated, updated is not None and updated < year_before(today))
 
 

@@ -148,6 +148,8 @@ def providers_by_ids(session: Session, ids: Sequence[int]) -> list[Provider]:
 
 
 def providers_by_slugs(session: Session, slugs: Sequence[str]) -> list[Provider]:
+    if not slugs:
+        return []  # an empty basket, the usual case: no query
     rows = session.exec(select(Provider).where(col(Provider.slug).in_(list(slugs)))).all()
     by_slug = {p.slug: p for p in rows}
     return [by_slug[s] for s in slugs if s in by_slug]

@@ -1,6 +1,5 @@
 """The Jinja2 environment: autoescaped, gettext-aware, with the helpers every page uses."""
 
-from datetime import date
 from pathlib import Path
 
 from fastapi import Request
@@ -8,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app import formatting, i18n, labels
-from app.clock import SWEDEN
+from app.clock import SWEDEN, today_in_sweden
 from app.dataset import DataSet, DataSetCache
 from app.freshness import freshness
 from app.web.basket import read_basket
@@ -66,6 +65,6 @@ def _fetched(dataset: DataSet | None) -> list[tuple[str, str, bool]]:
         return []
     return [
         (f.label, formatting.day(f.fetched.astimezone(SWEDEN).date()), f.stale)
-        for f in freshness(dataset.fetched, date.today())
+        for f in freshness(dataset.fetched, today_in_sweden())
         if f.fetched is not None
     ]

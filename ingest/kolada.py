@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from app.clock import today_in_sweden
 from app.models import (
     IndicatorValue,
     Kommun,
@@ -111,7 +112,7 @@ class KoladaData:
 
 def default_years(today: date | None = None) -> list[int]:
     """The last six years: enough for trends, and revisions of recent years are picked up."""
-    year = (today or date.today()).year
+    year = (today or today_in_sweden()).year
     return list(range(year - 5, year + 1))
 
 
@@ -145,7 +146,7 @@ def ingest_kolada(
             client.close()
     if steps:
         steps.step("Kolada: skriver till databasen")
-    day = today or date.today()
+    day = today or today_in_sweden()
     return run_job(
         settings, "kolada", lambda s: write_kolada(s, data, day), dry_run=dry_run, reindex=reindex
     )

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Self
 from pydantic import BeforeValidator, Field, model_validator
 from sqlmodel import Session, select
 
+from app.clock import today_in_sweden
 from app.models import (
     Area,
     Indicator,
@@ -211,7 +212,7 @@ def ingest_file(
     today: date | None = None,
 ) -> RunResult:
     data = read_kommun_file(path, kind)
-    day = today or date.today()
+    day = today or today_in_sweden()
     return run_job(
         settings,
         f"fil:{kind.value}",

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from app.clock import today_in_sweden
 from app.models import (
     IndicatorValue,
     Organisation,
@@ -181,7 +182,7 @@ def ingest_skolverket(
             client.close()
     if steps:
         steps.step("Skolverket: skriver till databasen")
-    day = today or date.today()
+    day = today or today_in_sweden()
     return run_job(
         settings,
         "skolverket",

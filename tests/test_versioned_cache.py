@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from app.data_version import read_version
 from app.main import create_app
-from app.models import Provider
+from app.models import IndicatorValue, Provider
 from app.search.client import make_app_search
 from app.versioned_cache import VersionedCache
 from tests.support import factories as f
@@ -88,6 +88,42 @@ def test_with_the_page_cache_the_version_is_read_once(taby, settings) -> None:
     app.state.engine.dispose()
     assert names(one) == ["Citronen"]
     assert len(seen) == 1 and "data_version" in seen[0]
+
+
+def test_comparisons_of_other_baskets_share_each_providers_figures(
+    built, uncached_client, engine
+) -> None:
+    s = built.session
+    measure = f.indicator(s, "U28532", section=5, short_title_sv="Nöjda kunder")
+    units = [f.provider(s, name) for name in ("Ängens omsorg", "Björkens omsorg", "Citronen")]
+    for unit, value in zip(units, (81.0, 82.0, 83.0), strict=True):
+        f.indicator_value(s, unit, measure, value=value)
+    s.commit()
+    a, b, c = (u.slug for u in units)
+    seen: list[tuple[str, object]] = []
+
+    def note(_conn, _cursor, statement, parameters, *_args) -> None:
+        seen.append((statement, parameters))
+
+    app_engine = uncached_client.app.state.engine
+    assert uncached_client.get(f"/api/v1/comparison?id={a}&id={b}").status_code == 200
+    event.listen(app_engine, "before_cursor_execute", note)
+    try:
+        second = uncached_client.get(f"/api/v1/comparison?id={b}&id={c}")
+    finally:
+        event.remove(app_engine, "before_cursor_execute", note)
+    assert second.status_code == 200, second.text
+    figures_read = [p for st, p in seen if "FROM indicator_value" in st and "max(" not in st]
+    # Only Citronen's figures were read: Björken's were kept from the first comparison.
+    assert len(figures_read) == 1 and units[2].id in list(figures_read[0])
+    assert units[1].id not in list(figures_read[0])
+
+    with Session(engine) as other:  # a revised figure is in the very next comparison
+        row = other.exec(select(IndicatorValue).where(IndicatorValue.value == 82.0)).one()
+        row.value = 72.0
+        other.commit()
+    again = uncached_client.get(f"/api/v1/comparison?id={b}&id={c}").text
+    assert "72" in again and "82" not in again
 
 
 def test_a_committed_change_is_in_the_very_next_answer(taby, uncached_client, engine) -> None:

@@ -1,9 +1,8 @@
-from datetime import date
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from app.clock import today_in_sweden
 from app.deps import SearchDep, SessionDep, SettingsDep, TemplatesDep
 from app.freshness import freshness
 from app.search.client import search_status
@@ -38,7 +37,7 @@ def healthz(
     ok = database["status"] == "ok" and search_state["status"] == "ok"
     sources = {
         f.source: {"fetched": f.fetched.isoformat() if f.fetched else None, "stale": f.stale}
-        for f in freshness(dataset.fetched if dataset else {}, date.today())
+        for f in freshness(dataset.fetched if dataset else {}, today_in_sweden())
     }
     body = {
         "status": "ok" if ok else "degraded",

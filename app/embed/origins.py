@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, col, select
 
+from app.clock import today_in_sweden
 from app.models import EmbedOrigin
 
 LOOPBACK_NAMES = {"localhost"}
@@ -92,7 +93,6 @@ class OriginError(ValueError):
 def add_origin(session: Session, kommun_code: str, text: str) -> tuple[str, bool]:
     """Register a website for the kommun's widgets; (the normalised origin, newly added).
     Does not commit: the caller records the change and commits both together."""
-    from datetime import date
 
     origin = normalise_origin(text)
     if origin is None:
@@ -102,7 +102,7 @@ def add_origin(session: Session, kommun_code: str, text: str) -> tuple[str, bool
         )
     if session.get(EmbedOrigin, (kommun_code, origin)) is not None:
         return origin, False
-    session.add(EmbedOrigin(kommun_code=kommun_code, origin=origin, added=date.today()))
+    session.add(EmbedOrigin(kommun_code=kommun_code, origin=origin, added=today_in_sweden()))
     return origin, True
 
 

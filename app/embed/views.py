@@ -156,10 +156,11 @@ def embed_compare(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
+    cache: CacheDep,
     id: list[str] = Query([], max_length=MAX_ITEMS),
 ) -> Response:
     try:
-        comparison = build_comparison(session, id)
+        comparison = build_comparison(session, id, cache=cache)
     except ComparisonError:
         raise HTTPException(404) from None
     origins = _origins(session, {c.kommun.code for c in comparison.columns})

@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.clock import today_in_sweden
 from app.figures import newest_years, short_title, still_published
 from app.followup.service import units_of
 from app.i18n import current_lang
@@ -114,7 +115,7 @@ def completeness(
     session: Session, kommun: Kommun, *, today: date | None = None
 ) -> list[ServiceGaps]:
     """Per service type the kommun has units of: its units with a gap."""
-    today = today or date.today()
+    today = today or today_in_sweden()
     units = units_of(session, kommun)
     if not units:
         return []

@@ -11,6 +11,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from app.accounts.audit import Actor, record
+from app.clock import today_in_sweden
 from app.figures import level_in_force, short_title, still_published
 from app.form_text import one_line
 from app.formatting import with_unit
@@ -76,7 +77,7 @@ def kommun_levels(
 ) -> list[ServiceLevels]:
     """Every indicator a level can be set for, per service type the kommun has units of (or
     levels for), with the history of its levels. A fixed number of queries."""
-    year = (today or date.today()).year
+    year = (today or today_in_sweden()).year
     levels = session.exec(
         select(Level).where(Level.kommun_code == kommun.code).order_by(col(Level.valid_from).desc())
     ).all()
@@ -139,7 +140,7 @@ def add_level(
 ) -> Level | None:
     """Validate the form and add the level (audit-logged); None with `form.errors` set when
     something needs correcting. The level and its audit entry are committed together."""
-    today = today or date.today()
+    today = today or today_in_sweden()
     errors = form.errors
     errors.clear()
 

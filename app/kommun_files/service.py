@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import audit
 from app.accounts.audit import Actor
+from app.clock import today_in_sweden
 from app.i18n import gettext as _
 from app.models import AuditEntry, Kommun, Organisation, Provider
 from app.settings import ROOT, Settings
@@ -129,7 +130,7 @@ def load_upload(
         _check_type(path)
         data = read_kommun_file(path, kind)
         _only_own_kommun(data, kommun)
-        day = today or date.today()
+        day = today or today_in_sweden()
 
         def write(session: Session) -> Writer:
             _shared_huvudman_kept(session, data, kommun.code)

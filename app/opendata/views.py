@@ -6,12 +6,12 @@ Cache-Control come from app.web.http_cache like every GET.
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlmodel import Session, select
 
+from app.clock import today_in_sweden
 from app.deps import SessionDep, TemplatesDep
 from app.formatting import day
 from app.models import Kommun, ServiceType
@@ -96,7 +96,7 @@ def _meta(request: Request, session: Session, kommun: Kommun | None, st: Service
         "title": f"{st.name_sv}, {kommun.name if kommun else 'Sverige'}",
         "kommun_code": kommun.code if kommun else None,
         "service_type": st.id,
-        "generated": date.today().isoformat(),
+        "generated": today_in_sweden().isoformat(),
         "licence": LICENCE,
         "licence_url": od.LICENCE_URL,
         "attribution": ATTRIBUTION,

@@ -6,7 +6,6 @@ printed. The basket cookie only collects providers while the resident browses.
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from itertools import pairwise
 from typing import Annotated
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -17,6 +16,7 @@ from sqlmodel import Session, col, select
 from starlette.routing import NoMatchFound
 
 from app.choice import find_guide
+from app.clock import today_in_sweden
 from app.comparison import (
     MIN_ITEMS,
     Cell,
@@ -33,7 +33,7 @@ from app.comparison import (
     load_columns,
 )
 from app.csv_export import csv_text
-from app.deps import SessionDep, TemplatesDep
+from app.deps import CacheDep, SessionDep, TemplatesDep
 from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.models import Provider
@@ -63,6 +63,7 @@ def compare(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
+    cache: CacheDep,
     ids: IdsQuery = None,
     full: str = "",
     tillbaka: str = "",
@@ -71,7 +72,7 @@ def compare(
     if len(slugs) < MIN_ITEMS:
         return _start_page(request, session, templates, slugs, full, tillbaka)
     try:
-        comparison = build_comparison(session, slugs)
+        comparison = build_comparison(session, slugs, cache=cache)
     except ComparisonError as exc:
         return _error_page(request, templates, exc)
     return templates.render(
@@ -94,7 +95,7 @@ def compare(
         ),
         provider_url=provider_url,
         reference_heading=reference_heading(comparison) if comparison.kommun else "",
-        today=date.today(),
+        today=today_in_sweden(),
     )
 
 
@@ -185,15 +186,16 @@ def compare_csv(
     request: Request,
     session: SessionDep,
     templates: TemplatesDep,
+    cache: CacheDep,
     ids: IdsQuery = None,
 ) -> Response:
     try:
-        comparison = build_comparison(session, ids or [])
+        comparison = build_comparison(session, ids or [], cache=cache)
     except ComparisonError as exc:
         return _error_page(request, templates, exc)
     # A byte-order mark and ';' are what Swedish Excel needs to open UTF-8 CSV directly.
     body = "\ufeff" + comparison_csv(comparison)
-    filename = f"jamforelse-{comparison.service_type.id}-{date.today().isoformat()}.csv"
+    filename = f"jamforelse-{comparison.service_type.id}-{today_in_sweden().isoformat()}.csv"
     return Response(
         body.encode("utf-8"),
         media_type="text/csv; charset=utf-8",

@@ -240,7 +240,12 @@ def search_page(
             # Without a place there is nothing to measure from: back to the neutral order.
             sort=svc.SORT_NAME if form.sort == svc.SORT_DISTANCE else form.sort,
         ),
-        example_postal_code=postal_code(svc.example_postal_code(session, kommun)),
+        example_postal_code=postal_code(
+            cache.get(
+                ("example postal code", kommun.code),
+                lambda: svc.example_postal_code(session, kommun),
+            )
+        ),
         origin_areas=areas,
         pagination=_pagination(base, form, outcome),
         choice_guide_url=guide_url,

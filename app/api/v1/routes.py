@@ -291,6 +291,7 @@ def provider(
 )
 def comparison(
     session: SessionDep,
+    cache: CacheDep,
     id: Annotated[
         list[Annotated[str, Query(pattern=SLUG, max_length=200)]],
         Query(
@@ -302,7 +303,7 @@ def comparison(
     ],
 ) -> s.Comparison:
     try:
-        c = build_comparison(session, id)
+        c = build_comparison(session, id, cache=cache)
     except UnknownProviders as exc:
         raise HTTPException(404, f"Unknown providers: {', '.join(exc.slugs)}.") from None
     except (TooFew, TooMany):
