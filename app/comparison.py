@@ -40,9 +40,9 @@ from app.models.vocab import Direction, Section, SourceKind
 from app.providers import indicators_for
 from app.statistics import Method, Outcome, Problem, judge, method_for
 from app.versioned_cache import CacheView
-from app.web.basket import MAX_ITEMS
 
 MIN_ITEMS = 2
+MAX_ITEMS = 6  # also what the basket holds (app.web.basket)
 
 
 class ComparisonError(Exception):

@@ -24,7 +24,6 @@ may set must-haves (a language, a profile, accepting new clients) and an address
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from math import floor
-from typing import Protocol
 
 from sqlmodel import Session
 
@@ -33,6 +32,7 @@ from app.figures import Figure, figures_for, still_published
 from app.models import Indicator, Kommun, Organisation, Provider, ServiceType
 from app.models.vocab import Direction
 from app.providers import kommun_providers, organisations_of
+from app.query_params import QueryLike
 from app.search.text import swedish_sort_key
 from app.statistics import MAX_YEARS_APART, Problem, figure_problem, shown_value
 
@@ -46,14 +46,6 @@ def scale(value: float, worst: float, best: float) -> float:
     so a lower-is-better indicator passes its highest value as `worst`."""
     scaled = (value - worst) / (best - worst) * 100
     return max(0.0, min(100.0, scaled))  # also turns -0.0 (lower is better, the worst) into 0
-
-
-class QueryLike(Protocol):
-    """What a request's query parameters offer (starlette's QueryParams, for one)."""
-
-    def get(self, key: str, default: None = None) -> str | None: ...
-
-    def getlist(self, key: str) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -72,7 +64,7 @@ class PriorityForm:
     area: str = ""
 
     @classmethod
-    def from_query(cls, params: "QueryLike", indicators: Sequence[Indicator]) -> "PriorityForm":
+    def from_query(cls, params: QueryLike, indicators: Sequence[Indicator]) -> "PriorityForm":
         """From a request's query parameters; unknown indicators and weights are dropped, and
         so are measures no longer published (an old link's; nothing current to rank by)."""
         get = params.get

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from app.comparison import MAX_ITEMS
 from app.coverage import Place, serving
 from app.figures import Figure, Reference, figures_for, indicator_title, section_title
 from app.figures import short_title as plain_title
@@ -25,7 +26,6 @@ from app.models import Indicator, Kommun, Organisation, Provider, ProviderArea, 
 from app.models.vocab import Section, Unit
 from app.providers import organisations_of, ranked_indicators
 from app.statistics import MAX_YEARS_APART, Interval, Judgement, Method, Outcome, Problem, judge
-from app.web.basket import MAX_ITEMS
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
-from starlette.datastructures import QueryParams
 
 from app.coverage import (
     Place,
@@ -28,6 +27,7 @@ from app.level_summary import LevelSummary
 from app.models import Area, Indicator, Kommun, Organisation, PostalCode, Provider, ServiceType
 from app.models.vocab import Direction
 from app.providers import areas_of, summaries_from, summary_indicators
+from app.query_params import QueryLike
 from app.search import InvalidSearch, SearchError, SearchParams, search_providers
 from app.search.breaker import SearchPaused
 from app.search.client import AppSearch
@@ -67,7 +67,7 @@ class SearchForm:
     page: int = 1
 
     @classmethod
-    def from_query(cls, params: QueryParams) -> "SearchForm":
+    def from_query(cls, params: QueryLike) -> "SearchForm":
         def many(name: str) -> tuple[str, ...]:
             values = (v.strip() for v in params.getlist(name))
             return tuple(dict.fromkeys(v for v in values if v and len(v) <= 100))[:MAX_CHOICES]

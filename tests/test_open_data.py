@@ -29,6 +29,7 @@ def open_case(s: Session) -> tuple[Indicator, Provider, Provider, Provider]:
         lon=18.07,
         languages=["svenska", "finska"],
         phone="08-123 456 78",
+        presentation="Vi är **små** och *nära*.\n\n- Samma personal\n- [Läs mer](https://angen.se)",
         origin="kommun",  # real units, not the fictional sample: no sample flag
     )
     b = f.provider(s, "Kommunens hemtjänst", driftsform=Driftsform.KOMMUNAL, origin="kommun")
@@ -115,6 +116,8 @@ def test_hsds_export_has_the_required_fields_and_links_resolve(built) -> None:
     mine = next(x for x in services.values() if x["name"] == a.name)
     assert [lang["name"] for lang in mine["languages"]] == ["svenska", "finska"]
     assert mine["phones"][0]["number"] == "08-123 456 78"
+    # HSDS's description is plain text: the presentation's Markdown is not carried over.
+    assert mine["description"] == "Vi är små och nära.\n- Samma personal\n- Läs mer"
     assert mine["x_figures"] == [
         {
             "indicator_id": "U21468",

@@ -20,7 +20,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
-from app.comparison import ComparisonError, build_comparison
+from app.comparison import MAX_ITEMS, ComparisonError, build_comparison
 from app.deps import CacheDep, SearchDep, SessionDep, SettingsDep, TemplatesDep
 from app.embed import badge
 from app.embed.origins import frame_ancestors, origins_for
@@ -28,7 +28,6 @@ from app.i18n import link
 from app.models import Kommun, Organisation, Provider, ServiceType
 from app.providers import indicators_for, key_indicators, provider_page
 from app.search_service import SearchForm, find_kommun, search
-from app.web.basket import MAX_ITEMS
 from app.web.page_cache import not_cacheable
 from app.web.security import content_security_policy
 

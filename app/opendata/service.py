@@ -26,6 +26,7 @@ from app.models import (
     ProviderArea,
     ServiceType,
 )
+from app.presentation_edits.markdown import plain_text
 
 BATCH = 500  # units per query
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -254,7 +255,7 @@ def hsds(session: Session, kommun: Kommun | None, service_type: ServiceType, met
                 "id": service_id,
                 "organization_id": org_id,
                 "name": p.name,
-                "description": p.presentation or service_type.name_sv,
+                "description": plain_text(p.presentation) or service_type.name_sv,
                 "status": "active",
                 "email": p.email,
                 "url": p.website,

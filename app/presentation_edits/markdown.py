@@ -7,7 +7,9 @@ with http, https or mailto, and puts rel="nofollow noopener" on every link. No i
 all, remote or not: an image would let a provider track readers and show anything.
 """
 
+import re
 from functools import cache
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -74,3 +76,17 @@ def render(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(clean(_parser().render(text)))
+
+
+_BLOCK_ENDS = re.compile(r"</p>|</li>|<br\s*/?>")
+_ITEM = re.compile(r"<li>")
+
+
+def plain_text(text: str | None) -> str:
+    """The provider's Markdown as plain text, for formats that carry no markup (open data):
+    paragraphs and list items on lines of their own, link texts without their addresses."""
+    if not text or not text.strip():
+        return ""
+    html = _ITEM.sub("- ", _BLOCK_ENDS.sub("\n", render(text)))
+    lines = (unescape(line).strip() for line in nh3.clean(html, tags=set()).split("\n"))
+    return "\n".join(line for line in lines if line)

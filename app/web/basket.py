@@ -5,8 +5,9 @@ import re
 
 from fastapi import Request
 
+from app.comparison import MAX_ITEMS
+
 COOKIE = "jamfor"
-MAX_ITEMS = 6
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 

@@ -18,6 +18,7 @@ from starlette.routing import NoMatchFound
 from app.choice import find_guide
 from app.clock import today_in_sweden
 from app.comparison import (
+    MAX_ITEMS,
     MIN_ITEMS,
     Cell,
     Column,
@@ -38,7 +39,7 @@ from app.i18n import current_lang, link
 from app.i18n import gettext as _
 from app.models import Provider
 from app.templating import Templates
-from app.web.basket import COOKIE, MAX_ITEMS, encode_basket, read_basket
+from app.web.basket import COOKIE, encode_basket, read_basket
 from app.web.redirects import safe_next
 from app.web.security import public_url
 

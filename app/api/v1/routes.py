@@ -19,6 +19,7 @@ from app.api.problems import responses
 from app.api.v1 import schemas as s
 from app.api.v1 import serialize
 from app.comparison import (
+    MAX_ITEMS,
     ComparisonError,
     MixedServiceTypes,
     TooFew,
@@ -39,7 +40,6 @@ from app.providers import (
     provider_page,
 )
 from app.search_service import PER_PAGE, SORT_NAME, SearchForm, search, sortable_indicators
-from app.web.basket import MAX_ITEMS
 from app.web.page_cache import not_cacheable
 
 PREFIX = "/api/v1"
