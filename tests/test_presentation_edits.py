@@ -6,9 +6,10 @@ role and scope; CSRF; the audit log with before and after. Real database, real p
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.service import Caller
@@ -16,6 +17,7 @@ from app.clock import today_in_sweden
 from app.formatting import day
 from app.models import (
     AuditEntry,
+    DraftKind,
     DraftStatus,
     FigureComment,
     PresentationDraft,
@@ -202,6 +204,56 @@ def test_only_one_draft_is_pending_per_unit(built, world) -> None:
     assert item is not None
     with pytest.raises(service.NotPending):
         service.approve(s, Caller(user=acc.user(s, "adm@taby.se")), item)
+
+
+def test_the_database_keeps_one_pending_draft_per_unit_and_figure(built, world) -> None:
+    s = built.session
+    editor = Caller(user=acc.user(s, "red@angen.se"))
+    service.submit_presentation(s, editor, world.unit, FORM)
+    service.submit_comment(s, editor, world.unit, world.indicator.id, "Vi har bytt arbetssätt.")
+
+    def another(
+        indicator_id: str | None, unit: Provider = world.unit, status: str = DraftStatus.PENDING
+    ) -> PresentationDraft:
+        return PresentationDraft(
+            provider_id=unit.id,  # type: ignore[arg-type]
+            kind=DraftKind.COMMENT if indicator_id else DraftKind.PRESENTATION,
+            indicator_id=indicator_id,
+            status=status,
+            data={"text": "x"},
+            submitted_at=datetime.now(UTC),
+            submitted_by_name="Någon",
+        )
+
+    for indicator_id in (None, world.indicator.id):
+        s.add(another(indicator_id))
+        with pytest.raises(IntegrityError):
+            s.flush()
+        s.rollback()
+    # Another unit, and decided drafts, are not held back.
+    s.add(another(None, unit=world.other))
+    s.add(another(None, status=DraftStatus.REJECTED))
+    s.commit()
+
+
+def test_a_submission_racing_another_replaces_it(built, world, monkeypatch) -> None:
+    """Two editors submit at once: the one that read before the other committed is refused
+    by the database, and tries once more, replacing the other's draft as usual."""
+    s = built.session
+    editor = Caller(user=acc.user(s, "red@angen.se"))
+    theirs = service.submit_presentation(s, editor, world.unit, FORM)
+    pending = service._pending
+    reads: list[int] = []
+
+    def read_too_early(*args):
+        reads.append(1)
+        return [] if len(reads) == 1 else pending(*args)
+
+    monkeypatch.setattr(service, "_pending", read_too_early)
+    ours = service.submit_presentation(s, editor, world.unit, FORM | {"phone": "08-222 222 22"})
+    statuses = {d.id: d.status for d in drafts(s)}
+    assert statuses == {theirs.id: DraftStatus.REPLACED, ours.id: DraftStatus.PENDING}
+    assert len(reads) == 2
 
 
 def test_contact_fields_follow_the_file_rules(built, world, monkeypatch) -> None:

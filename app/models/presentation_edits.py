@@ -4,7 +4,7 @@ the kommun approves or rejects, and the approved replies beside figures."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
@@ -20,11 +20,36 @@ class DraftStatus:
     REPLACED = "replaced"  # a newer submission took its place before a decision
 
 
+PENDING_PRESENTATION = "status = 'pending' AND indicator_id IS NULL"
+PENDING_COMMENT = "status = 'pending' AND indicator_id IS NOT NULL"
+
+
 class PresentationDraft(SQLModel, table=True):
     """One submission. At most one is pending per unit and kind (and figure, for comments):
     the service marks the older one replaced when a new one comes in."""
 
     __tablename__ = "presentation_draft"
+    # At most one pending per unit and kind (and figure): the database holds to it too, so
+    # two submissions at the same moment cannot both wait for the kommun.
+    __table_args__ = (
+        Index(
+            "one_pending_presentation",
+            "provider_id",
+            "kind",
+            unique=True,
+            sqlite_where=text(PENDING_PRESENTATION),
+            postgresql_where=text(PENDING_PRESENTATION),
+        ),
+        Index(
+            "one_pending_comment",
+            "provider_id",
+            "kind",
+            "indicator_id",
+            unique=True,
+            sqlite_where=text(PENDING_COMMENT),
+            postgresql_where=text(PENDING_COMMENT),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     provider_id: int = Field(foreign_key="provider.id", index=True, ondelete="CASCADE")

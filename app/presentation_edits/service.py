@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts import audit
@@ -211,6 +212,24 @@ def _pending(
 
 
 def _submit(
+    session: Session,
+    caller: Actor,
+    provider: Provider,
+    kind: str,
+    indicator_id: str | None,
+    data: dict[str, Any],
+    before: dict[str, Any] | None,
+) -> PresentationDraft:
+    try:
+        return _submit_once(session, caller, provider, kind, indicator_id, data, before)
+    except IntegrityError:
+        # Another submission for the unit committed between our read and our write (the
+        # database keeps one pending, migration 0010): once more, now replacing that one.
+        session.rollback()
+        return _submit_once(session, caller, provider, kind, indicator_id, data, before)
+
+
+def _submit_once(
     session: Session,
     caller: Actor,
     provider: Provider,
