@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from app import formatting, i18n, labels
 from app.clock import SWEDEN, today_in_sweden
@@ -57,6 +58,12 @@ class Templates:
             request=request, lang=lang, path=request.url.path, **context
         )
         return HTMLResponse(html, status_code=status_code)
+
+    def fragments(self, name: str, macro: str, context: dict, items: list) -> list[Markup]:
+        """`macro` of template `name` drawn for each item, with `context` as the template's
+        (for parts of a page kept apart from it, e.g. result cards)."""
+        draw = getattr(self.env.get_template(name).make_module(vars=context), macro)
+        return [Markup(draw(item)) for item in items]
 
 
 def _fetched(dataset: DataSet | None) -> list[tuple[str, str, bool]]:

@@ -683,3 +683,49 @@ def test_sql_listing_applies_list_filters_too(search_down, session):
     language = _second_most_common_language(providers)
     doc = get(search_down, "/taby/hemtjanst", params={"sprak": language})
     assert {c.slug for c in cards(doc)} == {p.slug for p in providers if language in p.languages}
+
+
+def test_a_card_drawn_once_follows_the_place_the_language_and_the_basket(client, session):
+    """Cards are kept drawn (app.web.search_page._card_html) apart from their compare
+    control: another place, language or basket on the same cards shows its own."""
+    codes = session.exec(
+        select(PostalCode).where(PostalCode.kommun_code == "0160").order_by(PostalCode.code)
+    ).all()
+    first, last = codes[0], codes[-1]
+    near = {
+        c.slug: c for c in cards(get(client, "/taby/forskola", params={"postnummer": first.code}))
+    }
+    far = {
+        c.slug: c for c in cards(get(client, "/taby/forskola", params={"postnummer": last.code}))
+    }
+    both = sorted(near.keys() & far.keys())
+    assert both
+    for slug in both:
+        assert (
+            near[slug]
+            .facts["Avstånd"]
+            .endswith(f"från {first.code[:3]} {first.code[3:]} {first.locality}")
+        )
+        assert (
+            far[slug]
+            .facts["Avstånd"]
+            .endswith(f"från {last.code[:3]} {last.code[3:]} {last.locality}")
+        )
+    assert any(near[s].facts["Avstånd"] != far[s].facts["Avstånd"] for s in both)
+
+    english = cards(get(client, "/en/taby/forskola", params={"postnummer": first.code}))
+    assert english and all("Type of ownership" in c.facts for c in english)
+    assert all("Driftsform" in c.facts for c in near.values())
+
+    chosen = both[0]
+    client.cookies.set("jamfor", chosen)
+    try:
+        doc = get(client, "/taby/forskola", params={"postnummer": first.code})
+    finally:
+        client.cookies.clear()
+    pressed = {
+        li.attrs["id"].removeprefix("utforare-"): li.one("button").attrs["aria-pressed"]
+        for li in doc.all("li", "result-card")
+    }
+    assert pressed[chosen] == "true"
+    assert {v for s, v in pressed.items() if s != chosen} == {"false"}

@@ -220,39 +220,30 @@ def _submit(
     data: dict[str, Any],
     before: dict[str, Any] | None,
 ) -> PresentationDraft:
-    try:
-        return _submit_once(session, caller, provider, kind, indicator_id, data, before)
-    except IntegrityError:
-        # Another submission for the unit committed between our read and our write (the
-        # database keeps one pending, migration 0010): once more, now replacing that one.
-        session.rollback()
-        return _submit_once(session, caller, provider, kind, indicator_id, data, before)
-
-
-def _submit_once(
-    session: Session,
-    caller: Actor,
-    provider: Provider,
-    kind: str,
-    indicator_id: str | None,
-    data: dict[str, Any],
-    before: dict[str, Any] | None,
-) -> PresentationDraft:
     assert provider.id is not None
-    for old in _pending(session, provider.id, kind, indicator_id):
-        old.status = DraftStatus.REPLACED
-        session.add(old)
-    draft = PresentationDraft(
-        provider_id=provider.id,
-        kind=kind,
-        indicator_id=indicator_id,
-        data=data,
-        submitted_at=now(),
-        submitted_by=caller.user_id,
-        submitted_by_name=caller.name,
-    )
-    session.add(draft)
-    session.flush()
+    for attempt in (1, 2):
+        for old in _pending(session, provider.id, kind, indicator_id):
+            old.status = DraftStatus.REPLACED
+            session.add(old)
+        draft = PresentationDraft(
+            provider_id=provider.id,
+            kind=kind,
+            indicator_id=indicator_id,
+            data=data,
+            submitted_at=now(),
+            submitted_by=caller.user_id,
+            submitted_by_name=caller.name,
+        )
+        session.add(draft)
+        try:
+            session.flush()
+            break
+        except IntegrityError:
+            # Another submission for the unit committed between our read and our write
+            # (the database keeps one pending, migration 0010): once more, replacing it.
+            session.rollback()
+            if attempt == 2:
+                raise
     audit.record(
         session,
         caller,

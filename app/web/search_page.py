@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.routing import NoMatchFound
 
 from app import search_service as svc
@@ -36,6 +37,8 @@ from app.models import Area, Indicator, ServiceType
 from app.models.vocab import Driftsform
 from app.providers import indicators_for, key_indicators, providers_by_slugs
 from app.search.text import fold, swedish_sort_key
+from app.templating import Templates
+from app.versioned_cache import CacheView
 from app.web.basket import read_basket
 from app.web.page_cache import not_cacheable
 from app.web.params import number_params
@@ -194,11 +197,23 @@ def search_page(
         written = find_guide(session, kommun, service_type)
         guide = guide_view(session, kommun, service_type, written) if written else None
     errors = _place_errors(lookup, form, kommun.name)
+    # A home-care office's distance says little: the staff come to you.
+    show_distance = place is not None and (not area_based or sorted_by_distance)
+    card_context = {
+        "service_type": service_type,
+        "show_accepting_new": shows_accepting_new(service_type.id),
+        "show_school_years": has_school_years(service_type.id),
+        "school_years_text": school_years_text,
+        "place": place,
+        "show_distance": show_distance,
+        "driftsform_label": driftsform_label,
+        "postal_code": postal_code,
+        "distance": distance,
+    }
     response = templates.render(
         request,
         "search_partial.html" if partial else "search.html",
         kommun=kommun,
-        service_type=service_type,
         service_name=service_name(service_type),
         form=form,
         base=base,
@@ -214,18 +229,13 @@ def search_page(
         active_filters=_active_filters(base, form, areas),
         sort_options=_sort_options(sortable, name_order=not (place and not area_based)),
         nouns=nouns,
-        show_accepting_new=shows_accepting_new(service_type.id),
-        show_school_years=has_school_years(service_type.id),
-        school_years_text=school_years_text,
+        card_html=_card_html(templates, cache, outcome.cards, card_context),
         compare_now=_compare_now(request, session, service_type.id),
         next_steps=_next_steps(request, kommun.slug, service_type.id),
         sort_indicator=sort_indicator,
         sort_indicator_title=short_title(sort_indicator) if sort_indicator else "",
         sorted_by_distance=sorted_by_distance,
         distance_needs_origin=form.sort == svc.SORT_DISTANCE and place is None,
-        # A home-care office's distance says little: the staff come to you.
-        show_distance=place is not None and (not area_based or sorted_by_distance),
-        place=place,
         place_name=_place_name(place),
         area_based=area_based,
         other_kommun=lookup.other_kommun,
@@ -252,15 +262,39 @@ def search_page(
         guide=guide,
         phone_href=tel_href,
         filter_count=_filter_count(form),
-        driftsform_label=driftsform_label,
-        postal_code=postal_code,
-        distance=distance,
+        **card_context,
     )
     # The same URL answers with a page or a fragment, so caches must tell them apart.
     response.headers["Vary"] = PARTIAL_HEADER
     if partial:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _card_html(
+    templates: Templates, cache: CacheView, cards: list[svc.ResultCard], context: dict
+) -> dict[int, Markup]:
+    """Each card's content but its compare control (which follows the address and the
+    basket), kept per data version and language: a new search mostly lists cards drawn
+    before. The key holds all the content reads besides the card: its service type, the
+    figures shown, and the distance line when one is shown."""
+    place, show = context["place"], context["show_distance"]
+
+    def key(card: svc.ResultCard) -> tuple:
+        where = (card.distance_m, place.label) if show and card.distance_m is not None else None
+        shown = tuple(f.indicator.id for f in card.figures)
+        return ("card html", card.provider.id, context["service_type"].id, shown, where)
+
+    by_key = {key(card): card for card in cards}
+
+    def draw(keys: list) -> dict:
+        html = templates.fragments(
+            "components/result_card.html", "card_content", context, [by_key[k] for k in keys]
+        )
+        return dict(zip(keys, html, strict=True))
+
+    drawn = cache.get_many(list(by_key), draw)
+    return {k[1]: drawn[k] for k in by_key}
 
 
 def _compare_now(request: Request, session, service_type_id: str) -> CompareNow:
