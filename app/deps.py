@@ -63,6 +63,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
                 session.close()  # holds no connection (search gave it back): nothing to wait on
 
 
+# Dependencies that wait on nothing are `async def`: FastAPI runs a plain `def` in a worker
+# thread, a trip there and back for every request (measured, bench/RESULTS.md).
 async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
