@@ -237,6 +237,21 @@ def _checks(scale: Scale) -> list[Check]:
             None,
         ),
         Check(f"{scale.name}: `{FLOOR}` (reads nothing) ÷ Meilisearch", ratio(floor), "", None),
+        # What an app that only forwarded the query would come to: its floor plus the search.
+        Check(
+            f"{scale.name}: the least any search through the app can cost: "
+            f"(`{FLOOR}` + Meilisearch) ÷ Meilisearch",
+            ratio(1 + floor),
+            "",
+            None,
+        ),
+        Check(
+            f"{scale.name}: the API's time above Meilisearch's (of which `{FLOOR}`)",
+            f"{ms(scale.mean('api') - scale.mean('meili api'))} ms "
+            f"({ms(scale.medians['floor'])} ms)",
+            "",
+            None,
+        ),
     ]
     if scale.extras and "api cached:0" in scale.medians:
         checks += [
