@@ -73,7 +73,7 @@ class PooledRequests(HttpRequests):
         super().__init__(config, APP_HEADERS)
         # One connection pool per host (the app knows one); no retries and no redirects, as
         # before: a failed search falls back to SQL at once and counts in the breaker.
-        # No proxies or .netrc from the environment: MEILI_URL is the address to use.
+        # Unlike requests, urllib3 reads no proxy or .netrc: MEILI_URL is the address to use.
         self.pool = urllib3.PoolManager(
             num_pools=1,
             maxsize=pool_size,
