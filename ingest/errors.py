@@ -9,6 +9,9 @@ class InputError:
     row: int | None  # line number in the file (header = 1); None for a whole file/request
     field: str | None
     message: str
+    # The language `message` is in: the importer writes Swedish; the back office passes its
+    # own language for the messages it translates, so a page in another one can say which.
+    lang: str = "sv"
 
     def __str__(self) -> str:
         parts = [self.where]

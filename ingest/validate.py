@@ -31,11 +31,18 @@ class Errors:
 
     items: list[InputError] = field(default_factory=list)
 
-    def add(self, where: str, line: int | None, field_name: str | None, message: str) -> None:
-        self.items.append(InputError(where, line, field_name, message))
+    def add(
+        self,
+        where: str,
+        line: int | None,
+        field_name: str | None,
+        message: str,
+        lang: str = "sv",
+    ) -> None:
+        self.items.append(InputError(where, line, field_name, message, lang))
 
-    def at(self, parsed: Parsed, field_name: str, message: str) -> None:
-        self.add(parsed.where, parsed.line, field_name, message)
+    def at(self, parsed: Parsed, field_name: str, message: str, lang: str = "sv") -> None:
+        self.add(parsed.where, parsed.line, field_name, message, lang)
 
     def raise_if_any(self) -> None:
         if self.items:

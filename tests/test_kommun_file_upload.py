@@ -8,6 +8,7 @@ refused; a check ("Kontrollera filen") only counts; every stored upload is in th
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import meilisearch
@@ -150,6 +151,33 @@ def test_rows_about_another_kommun_are_refused_and_change_nothing(built, taby, e
     assert "enkat.csv, rad 2, fält kommun_code:" in disguised.text
     assert "ligger i 0162" in disguised.text
     assert s.get(Provider, taby.id).name == "Förskolan Exempelgården"
+
+
+def test_on_the_english_page_the_importers_swedish_is_marked_as_swedish(built, taby) -> None:
+    """The importer writes its messages in Swedish (for now); the page in English marks them
+    so (WCAG 3.1.2, language of parts), while the back office's own checks speak English."""
+    s = built.session
+    rows = template_rows("providers")
+    rows.append(rows[0] | {"unit_id": "FS-04", "name": "Förskolan Två", "org_nr": "55600"})
+    with built.client() as client:
+        _u, token = acc.sign_in(client, s, role=Role.KOMMUN_ADMIN, kommun_code="0160")
+        bad = client.post(
+            "/en" + PAGE,
+            data={"csrf": token, "kind": "providers", "action": "load"},
+            files={"file": ("providers.csv", csv_bytes(rows), "text/csv")},
+        )
+        other = client.post(
+            "/en" + PAGE,
+            data={"csrf": token, "kind": "providers", "action": "load"},
+            files={"file": ("danderyd.csv", providers_file(kommun_code="0162"), "text/csv")},
+        )
+    assert bad.status_code == other.status_code == 400
+    assert '<html lang="en">' in bad.text
+    item = re.search(r"<li>providers\.csv, row 3, field org_nr: (.*?)</li>", bad.text)
+    assert item and item.group(1).startswith('<span lang="sv">'), bad.text
+    # The back office's own check is translated, so not marked.
+    assert "danderyd.csv, row 2, field kommun_code: the kommun code is 0162" in other.text
+    assert 'kommun_code: <span lang="sv">' not in other.text
 
 
 def test_a_huvudman_with_units_elsewhere_keeps_its_name(built, taby, engine) -> None:

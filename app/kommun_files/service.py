@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from app.accounts import audit
 from app.accounts.audit import Actor
 from app.clock import today_in_sweden
+from app.i18n import current_lang
 from app.i18n import gettext as _
 from app.models import AuditEntry, Kommun, Organisation, Provider
 from app.settings import ROOT, Settings
@@ -100,6 +101,7 @@ def received_file(source: BinaryIO, name: str) -> Iterator[Path]:
                                     "läsa in; dela upp den i flera filer"
                                 )
                                 % {"size": size(LIMITS.max_bytes)},
+                                lang=current_lang.get(),
                             )
                         ]
                     )
@@ -181,7 +183,7 @@ def _named(exc: IngestFailed, path: Path) -> IngestFailed:
 
 
 def _refuse(path: Path, message: str) -> NoReturn:
-    raise IngestFailed([InputError(str(path), None, None, message)])
+    raise IngestFailed([InputError(str(path), None, None, message, current_lang.get())])
 
 
 def _check_type(path: Path) -> None:
@@ -229,6 +231,7 @@ def _only_own_kommun(data: KommunFile, kommun: Kommun) -> None:
                     "%(kommun)s (%(own)s)"
                 )
                 % {"code": p.row.kommun_code, "kommun": kommun.name, "own": kommun.code},
+                lang=current_lang.get(),
             )
     errors.raise_if_any()
 
@@ -275,6 +278,7 @@ def _shared_huvudman_kept(session: Session, data: KommunFile, kommun_code: str) 
                     "namnet ändras inte härifrån; skriv %(name)s"
                 )
                 % {"org_nr": r.org_nr, "name": org.name},
+                lang=current_lang.get(),
             )
         elif org.driftsform != r.driftsform.value:
             errors.at(
@@ -285,5 +289,6 @@ def _shared_huvudman_kept(session: Session, data: KommunFile, kommun_code: str) 
                     "driftsformen ändras inte härifrån; skriv %(driftsform)s"
                 )
                 % {"org_nr": r.org_nr, "driftsform": org.driftsform},
+                lang=current_lang.get(),
             )
     errors.raise_if_any()
