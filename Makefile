@@ -60,9 +60,9 @@ bench: setup
 clean:
 	rm -rf var .venv .pytest_cache .ruff_cache test-artifacts
 
-## translations: extract every Swedish UI string and merge it into the English catalogue
+## translations: extract every Swedish UI string (and the importer's `msg` messages) and merge it into the English catalogue
 translations: setup
-	$(UV) run pybabel extract -F babel.cfg --no-location --sort-output -o app/translations/messages.pot app
+	$(UV) run pybabel extract -F babel.cfg -k msg --no-location --sort-output -o app/translations/messages.pot app ingest
 	@if [ -f app/translations/en/LC_MESSAGES/messages.po ]; then \
 	  $(UV) run pybabel update --no-fuzzy-matching -i app/translations/messages.pot -d app/translations -l en; \
 	else \

@@ -16,6 +16,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from app.messages import Message
+
 LANGS = ("sv", "en")
 DEFAULT_LANG = "sv"
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
@@ -53,6 +55,23 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_lang.get()).ungettext(singular, plural, n)
+
+
+def in_current_lang(text: str, lang: str = DEFAULT_LANG) -> tuple[str, str]:
+    """A message from below the web layer, written in `lang`, as the current language shows
+    it: (text, the language it is in). The importer's `msg` messages are looked up in the
+    catalogue, their values too; other text is shown as written."""
+    if not isinstance(text, Message):
+        return str(text), lang
+    now = current_lang.get()
+    # Asked of the catalogue itself (gettext's own dict), as a translation may equal its msgid.
+    if now != DEFAULT_LANG and text.template not in getattr(translations(now), "_catalog", {}):
+        return str(text), DEFAULT_LANG  # not in the catalogue yet
+    template = gettext(text.template)
+    params = {
+        k: in_current_lang(v)[0] if isinstance(v, Message) else v for k, v in text.params.items()
+    }
+    return (template % params if params else template), now
 
 
 def link(path: str, lang: str | None = None) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
+from app.messages import msg
 from app.models import Indicator, Provider, ProviderSourceId, ServiceType
 from app.models.vocab import Unit, ValueStatus
 from app.search.text import fold
@@ -105,14 +106,20 @@ INDICATOR_BOUNDS: dict[str, tuple[float | None, float | None]] = {
 def out_of_range(indicator_id: str, unit: str, value: float) -> str | None:
     """Why `value` cannot be a value of this indicator, or None when it can."""
     if not math.isfinite(value):
-        return f"{value} är inte ett tal"
+        return msg("%(value)s är inte ett tal", value=value)
     lo, hi = INDICATOR_BOUNDS.get(indicator_id, BOUNDS.get(unit, (None, None)))
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        shown = f"{lo:g}" if lo is not None else "−∞"
-        shown += f"–{hi:g}" if hi is not None else " och uppåt"
-        return f"värdet {value:g} ligger utanför {shown}"
+        if hi is None:
+            return msg("värdet %(value)s är under %(lo)s", value=f"{value:g}", lo=f"{lo:g}")
+        low = f"{lo:g}" if lo is not None else "−∞"
+        return msg(
+            "värdet %(value)s ligger utanför %(lo)s–%(hi)s",
+            value=f"{value:g}",
+            lo=low,
+            hi=f"{hi:g}",
+        )
     if unit == Unit.COUNT and value != int(value):
-        return f"värdet {value:g} är inte ett heltal"
+        return msg("värdet %(value)s är inte ett heltal", value=f"{value:g}")
     return None
 
 

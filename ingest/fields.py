@@ -7,6 +7,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
 from app.embed.origins import normalise_origin
+from app.messages import Message, msg
 
 
 def _number(v: Any) -> Any:
@@ -40,7 +41,7 @@ def _phone(v: Any) -> Any:
         return v
     text = " ".join(v.replace("\u00a0", " ").split())
     if not _PHONE.fullmatch(text) or not 6 <= sum(c in "0123456789" for c in text) <= 15:
-        raise PydanticCustomError("phone", "inte ett telefonnummer (skriv t.ex. 08-123 456 78)")
+        raise PydanticCustomError("phone", _MESSAGES["phone"])
     return text
 
 
@@ -49,7 +50,7 @@ def _email(v: Any) -> Any:
         return v
     text = v.strip()
     if len(text) > 254 or not _EMAIL.fullmatch(text):
-        raise PydanticCustomError("email", "inte en e-postadress (skriv t.ex. namn@exempel.se)")
+        raise PydanticCustomError("email", _MESSAGES["email"])
     return text
 
 
@@ -79,9 +80,7 @@ def _school_years(v: Any) -> Any:
                 raise ValueError(part)
             years.update(range(low, high + 1))
     except ValueError:
-        raise PydanticCustomError(
-            "school_years", "inte årskurser (skriv t.ex. F-6, 7-9 eller F-9)"
-        ) from None
+        raise PydanticCustomError("school_years", _MESSAGES["school_years"]) from None
     return sorted(years)
 
 
@@ -90,9 +89,7 @@ def _embed_origin(v: Any) -> Any:
         return v
     origin = normalise_origin(v)
     if origin is None:
-        raise PydanticCustomError(
-            "origin", "inte en webbplats (skriv t.ex. https://www.kommun.se, utan sökväg)"
-        )
+        raise PydanticCustomError("origin", _MESSAGES["origin"])
     return origin
 
 
@@ -117,38 +114,43 @@ FoundedYear = Annotated[int, Field(ge=1800, le=2100)]
 Latitude = Annotated[float, BeforeValidator(_number), Field(ge=55.0, le=69.1)]  # Sweden
 Longitude = Annotated[float, BeforeValidator(_number), Field(ge=10.9, le=24.2)]
 
-# pydantic's messages, in the Swedish an administrator fixing a file will read.
-_MESSAGES = {
-    "missing": "värde saknas",
-    "float_parsing": "inte ett tal",
-    "int_parsing": "inte ett heltal",
-    "int_from_float": "inte ett heltal",
-    "bool_parsing": "skriv ja eller nej",
-    "date_from_datetime_parsing": "inte ett datum (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "inte ett datum (ÅÅÅÅ-MM-DD)",
-    "string_pattern_mismatch": "fel format",
-    "string_too_short": "värde saknas",
-    "too_short": "värde saknas",
-    "greater_than_equal": "för litet",
-    "less_than_equal": "för stort",
-    "enum": "inte ett tillåtet värde",
-    "literal_error": "inte ett tillåtet värde",
+# pydantic's messages, and our own types', in the Swedish an administrator fixing a file will
+# read (and, through the catalogue, the English of a back office page in English).
+_MESSAGES: dict[str, Message] = {
+    "missing": msg("värde saknas"),
+    "float_parsing": msg("inte ett tal"),
+    "int_parsing": msg("inte ett heltal"),
+    "int_from_float": msg("inte ett heltal"),
+    "bool_parsing": msg("skriv ja eller nej"),
+    "date_from_datetime_parsing": msg("inte ett datum (ÅÅÅÅ-MM-DD)"),
+    "date_parsing": msg("inte ett datum (ÅÅÅÅ-MM-DD)"),
+    "string_pattern_mismatch": msg("fel format"),
+    "string_too_short": msg("värde saknas"),
+    "too_short": msg("värde saknas"),
+    "greater_than_equal": msg("för litet"),
+    "less_than_equal": msg("för stort"),
+    "enum": msg("inte ett tillåtet värde"),
+    "literal_error": msg("inte ett tillåtet värde"),
+    "phone": msg("inte ett telefonnummer (skriv t.ex. 08-123 456 78)"),
+    "email": msg("inte en e-postadress (skriv t.ex. namn@exempel.se)"),
+    "school_years": msg("inte årskurser (skriv t.ex. F-6, 7-9 eller F-9)"),
+    "origin": msg("inte en webbplats (skriv t.ex. https://www.kommun.se, utan sökväg)"),
 }
 
 
 def describe(error: dict[str, Any]) -> str:
     """One pydantic error as a short Swedish message with the offending value."""
-    base = _MESSAGES.get(error["type"], error["msg"])
+    base: str = _MESSAGES.get(error["type"], error["msg"])
     ctx = error.get("ctx") or {}
     if error["type"] == "greater_than_equal":
-        base = f"måste vara minst {ctx.get('ge')}"
+        base = msg("måste vara minst %(min)s", min=ctx.get("ge"))
     elif error["type"] == "less_than_equal":
-        base = f"får vara högst {ctx.get('le')}"
+        base = msg("får vara högst %(max)s", max=ctx.get("le"))
     elif error["type"] in {"enum", "literal_error"} and "expected" in ctx:
-        base = f"tillåtna värden: {ctx['expected']}"
+        base = msg("tillåtna värden: %(values)s", values=ctx["expected"])
     value = error.get("input")
     if error["type"] != "missing" and isinstance(value, str | int | float):
-        return f"{base} (fick '{value}')"
+        return msg("%(problem)s (fick '%(value)s')", problem=base, value=value)
     return base
 
 

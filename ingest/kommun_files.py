@@ -17,6 +17,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from sqlmodel import Session, select
 
 from app.clock import today_in_sweden
+from app.messages import msg
 from app.models import (
     Area,
     Indicator,
@@ -95,7 +96,7 @@ class UnitRef(CsvRow):
     @model_validator(mode="after")
     def _some_id(self) -> Self:
         if not (self.unit_id or self.skolverket_code or self.kolada_id):
-            raise RuleError("unit_id", "ange unit_id, skolverket_code eller kolada_id")
+            raise RuleError("unit_id", msg("ange unit_id, skolverket_code eller kolada_id"))
         return self
 
 
@@ -111,11 +112,11 @@ class ProviderFileRow(UnitRef, UnitFacts):
     @model_validator(mode="after")
     def _rules(self) -> Self:
         if self.driftsform == Driftsform.OKAND:
-            raise RuleError("driftsform", "skriv kommunal, privat eller ideburen")
+            raise RuleError("driftsform", msg("skriv kommunal, privat eller ideburen"))
         if self.presentation and self.presentation_updated is None:
-            raise RuleError("presentation_updated", "ange datum för presentationen")
+            raise RuleError("presentation_updated", msg("ange datum för presentationen"))
         if self.school_years and self.service_type != "grundskola":
-            raise RuleError("school_years", "årskurser anges bara för grundskola")
+            raise RuleError("school_years", msg("årskurser anges bara för grundskola"))
         return self
 
 
@@ -133,9 +134,12 @@ class FigureFileRow(UnitRef):
     @model_validator(mode="after")
     def _status_matches_value(self) -> Self:
         if self.status == ValueStatus.OK and self.value is None:
-            raise RuleError("value", "status ok kräver ett värde")
+            raise RuleError("value", msg("status ok kräver ett värde"))
         if self.status not in (None, ValueStatus.OK) and self.value is not None:
-            raise RuleError("value", f"status {self.status.value} får inte ha något värde")
+            raise RuleError(
+                "value",
+                msg("status %(status)s får inte ha något värde", status=self.status.value),
+            )
         return self
 
 
@@ -147,12 +151,12 @@ SCHEMAS: dict[Kind, type[CsvRow]] = {
 }
 # Which indicators a figure file of each kind may carry, and why not otherwise.
 KIND_RULES: dict[Kind, tuple[Callable[[Indicator], bool], str]] = {
-    Kind.SURVEYS: (lambda i: i.source_kind == SourceKind.SURVEY, "är ingen enkätindikator"),
+    Kind.SURVEYS: (lambda i: i.source_kind == SourceKind.SURVEY, msg("är ingen enkätindikator")),
     Kind.INSPECTIONS: (
         lambda i: i.source_kind == SourceKind.INSPECTION,
-        "är ingen tillsyns- eller granskningsindikator",
+        msg("är ingen tillsyns- eller granskningsindikator"),
     ),
-    Kind.COMPLAINTS: (lambda i: i.unit == Unit.COUNT, "räknar inte antal (klagomål)"),
+    Kind.COMPLAINTS: (lambda i: i.unit == Unit.COUNT, msg("räknar inte antal (klagomål)")),
 }
 # Columns that are only keys or rules, not Provider fields.
 NOT_PROVIDER_FIELDS = {
@@ -197,7 +201,7 @@ def read_kommun_file(path: Path, kind: Kind) -> KommunFile:
         unique([p for p in rows if p.row.kolada_id], lambda r: r.kolada_id, "kolada_id", errors)
     errors.raise_if_any()
     if not rows:
-        errors.add(str(path), None, None, "filen har inga rader")
+        errors.add(str(path), None, None, msg("filen har inga rader"))
     errors.raise_if_any()
     return KommunFile(path, kind, table.columns, rows)
 
@@ -246,22 +250,35 @@ def _write_providers(w: Writer, session: Session, data: KommunFile) -> None:
     for p in data.rows:
         r: ProviderFileRow = p.row
         if r.kommun_code not in kommuner:
-            errors.at(p, "kommun_code", f"okänd kommun '{r.kommun_code}'")
+            errors.at(p, "kommun_code", msg("okänd kommun '%(code)s'", code=r.kommun_code))
         if r.service_type not in service_types | set(catalogue.service_types()):
-            errors.at(p, "service_type", f"okänd tjänst '{r.service_type}'")
+            errors.at(p, "service_type", msg("okänd tjänst '%(service)s'", service=r.service_type))
         for slug in r.areas:
             if (r.kommun_code, slug) not in areas:
-                errors.at(p, "areas", f"okänd kommundel '{slug}' i {r.kommun_code}")
+                errors.at(
+                    p,
+                    "areas",
+                    msg("okänd kommundel '%(area)s' i %(code)s", area=slug, code=r.kommun_code),
+                )
         provider = resolver.provider(p, errors)
         if provider is not None:
             if provider.service_type_id != r.service_type:
                 errors.at(
                     p,
                     "service_type",
-                    f"{provider.name} är {provider.service_type_id}, inte {r.service_type}",
+                    msg(
+                        "%(name)s är %(stored)s, inte %(given)s",
+                        name=provider.name,
+                        stored=provider.service_type_id,
+                        given=r.service_type,
+                    ),
                 )
             if provider.id in matched:
-                errors.at(p, "unit_id", f"samma utförare som en tidigare rad ({provider.slug})")
+                errors.at(
+                    p,
+                    "unit_id",
+                    msg("samma utförare som en tidigare rad (%(slug)s)", slug=provider.slug),
+                )
             matched[provider.id] = provider
     orgs = _organisations(data.rows, errors)
     errors.raise_if_any()
@@ -389,7 +406,10 @@ def _organisations(rows: list[Parsed], errors: Errors) -> dict[str, dict[str, An
                 "driftsform"
                 if out[key]["driftsform"] != org["driftsform"]
                 else "organisation_name",
-                f"samma huvudman som rad {first[key].line} men med andra uppgifter",
+                msg(
+                    "samma huvudman som rad %(row)s men med andra uppgifter",
+                    row=first[key].line,
+                ),
             )
             continue
         out.setdefault(key, org)
@@ -446,11 +466,17 @@ class _Resolver:
                 found[field_name] = provider
         if len({prov.id for prov in found.values()}) > 1:
             names = ", ".join(f"{f} → {prov.slug}" for f, prov in found.items())
-            errors.at(p, next(iter(found)), f"id:na pekar på olika utförare ({names})")
+            errors.at(
+                p, next(iter(found)), msg("id:na pekar på olika utförare (%(names)s)", names=names)
+            )
             return None
         provider = next(iter(found.values()), None)
         if provider is not None and provider.kommun_code != r.kommun_code:
-            errors.at(p, "kommun_code", f"{provider.slug} ligger i {provider.kommun_code}")
+            errors.at(
+                p,
+                "kommun_code",
+                msg("%(slug)s ligger i %(code)s", slug=provider.slug, code=provider.kommun_code),
+            )
             return None
         return provider
 
@@ -470,20 +496,24 @@ def _write_figures(w: Writer, session: Session, data: KommunFile, today: date) -
         provider = resolver.provider(p, errors)
         if provider is None:
             if len(errors.items) == found_before:  # the resolver said nothing about this row
-                errors.at(p, _ref_field(r), "okänd utförare; läs in providers-filen först")
+                errors.at(p, _ref_field(r), msg("okänd utförare; läs in providers-filen först"))
             continue
         indicator = indicators.get(r.indicator_id)
         if indicator is None:
-            errors.at(p, "indicator_id", f"okänd indikator '{r.indicator_id}'")
+            errors.at(p, "indicator_id", msg("okänd indikator '%(id)s'", id=r.indicator_id))
             continue
         if not allowed(indicator):
-            errors.at(p, "indicator_id", f"{indicator.id} {why_not}")
+            errors.at(p, "indicator_id", msg("%(id)s %(why)s", id=indicator.id, why=why_not))
             continue
         if indicator.service_type_id != provider.service_type_id:
             errors.at(
                 p,
                 "indicator_id",
-                f"indikatorn gäller {indicator.service_type_id}, inte {provider.service_type_id}",
+                msg(
+                    "indikatorn gäller %(indicator)s, inte %(unit)s",
+                    indicator=indicator.service_type_id,
+                    unit=provider.service_type_id,
+                ),
             )
             continue
         if r.value is not None and (why := out_of_range(indicator.id, indicator.unit, r.value)):
@@ -498,8 +528,11 @@ def _write_figures(w: Writer, session: Session, data: KommunFile, today: date) -
             errors.at(
                 p,
                 "value",
-                f"{r.n_answers} svar är färre än {indicator.min_n}; lämna value tomt "
-                "och skriv too_few",
+                msg(
+                    "%(n)s svar är färre än %(min)s; lämna value tomt och skriv too_few",
+                    n=r.n_answers,
+                    min=indicator.min_n,
+                ),
             )
             continue
         rows.append((p, provider, indicator))
@@ -507,7 +540,11 @@ def _write_figures(w: Writer, session: Session, data: KommunFile, today: date) -
     for p, provider, indicator in rows:
         key = (provider.id, indicator.id, p.row.year)
         if key in seen and seen[key] is not p:
-            errors.at(p, "year", f"samma utförare, indikator och år som rad {seen[key].line}")
+            errors.at(
+                p,
+                "year",
+                msg("samma utförare, indikator och år som rad %(row)s", row=seen[key].line),
+            )
         seen.setdefault(key, p)
     errors.raise_if_any()
 

@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from openpyxl.utils import get_column_letter
 
+from app.messages import msg
 from ingest.errors import IngestFailed, InputError
 from ingest.limits import LIMITS, MB, FileLimits, count, size
 
@@ -134,7 +135,7 @@ def check_header(
     while header and not header[-1]:
         header.pop()
     if not header:
-        refuse(path, None, None, "filen är tom")
+        refuse(path, None, None, msg("filen är tom"))
     if len(header) > limits.max_columns:
         refuse(path, 1, None, f"{len(header)} kolumner; högst {limits.max_columns} går att läsa in")
     for index, name in enumerate(header):
@@ -148,21 +149,27 @@ def check_header(
                     str(path),
                     1,
                     name,
-                    f"kolumnen finns två gånger (kolumn {column_name(first[name])} "
-                    f"och {column_name(index)})",
+                    msg(
+                        "kolumnen finns två gånger (kolumn %(first)s och %(second)s)",
+                        first=column_name(first[name]),
+                        second=column_name(index),
+                    ),
                 )
             )
         elif name:
             first[name] = index
     errors += [
-        InputError(str(path), 1, c, "kolumnen saknas i rubrikraden")
+        InputError(str(path), 1, c, msg("kolumnen saknas i rubrikraden"))
         for c in (required or [])
         if c not in first
     ]
     unknown = [c for c in first if allowed is not None and c not in allowed]
-    errors += [InputError(str(path), 1, c, "okänd kolumn") for c in unknown]
+    errors += [InputError(str(path), 1, c, msg("okänd kolumn")) for c in unknown]
     if unknown and allowed is not None:
-        errors.append(InputError(str(path), 1, None, f"tillåtna kolumner: {', '.join(allowed)}"))
+        columns = ", ".join(allowed)
+        errors.append(
+            InputError(str(path), 1, None, msg("tillåtna kolumner: %(columns)s", columns=columns))
+        )
     if errors:
         raise IngestFailed(errors)
     return header
@@ -306,7 +313,7 @@ def _parse(
     except csv.Error as exc:
         _csv_error(path, 1, exc, limits)
     if first is None:
-        refuse(path, None, None, "filen är tom")
+        refuse(path, None, None, msg("filen är tom"))
     header = check_header(path, first, required, allowed, limits)
     return header, _rows(path, reader, header, limits)
 

@@ -6,6 +6,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from app.messages import msg
 from ingest.errors import IngestFailed, InputError
 from ingest.fields import field_errors
 from ingest.tabular import Row, Table
@@ -73,7 +74,11 @@ def unique(
     for parsed in rows:
         k = key(parsed.row)
         if k in seen:
-            errors.at(parsed, field_name, f"'{k}' finns redan på rad {seen[k].line}")
+            errors.at(
+                parsed,
+                field_name,
+                msg("'%(value)s' finns redan på rad %(row)s", value=k, row=seen[k].line),
+            )
         else:
             seen[k] = parsed
     return seen

@@ -2,21 +2,29 @@
 
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from app import i18n
 
-APP = Path(__file__).resolve().parent.parent / "app"
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app"
 PO = APP / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {**DEFAULT_KEYWORDS, "msg": None}  # app.messages.msg: the importer's messages
 
 
 def ui_strings() -> set[str]:
-    found = extract_from_dir(
-        str(APP),
-        method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-    )
+    found = [
+        *extract_from_dir(
+            str(APP),
+            method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
+            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords=KEYWORDS,
+        ),
+        *extract_from_dir(
+            str(ROOT / "ingest"), method_map=[("**.py", "python")], keywords=KEYWORDS
+        ),
+    ]
     out: set[str] = set()
     for _filename, _lineno, message, _comments, _context in found:
         # A plural entry is filed under its singular; the check below covers both forms.

@@ -153,31 +153,39 @@ def test_rows_about_another_kommun_are_refused_and_change_nothing(built, taby, e
     assert s.get(Provider, taby.id).name == "Förskolan Exempelgården"
 
 
-def test_on_the_english_page_the_importers_swedish_is_marked_as_swedish(built, taby) -> None:
-    """The importer writes its messages in Swedish (for now); the page in English marks them
-    so (WCAG 3.1.2, language of parts), while the back office's own checks speak English."""
+def test_on_the_english_page_the_importers_messages_are_in_english_or_marked_swedish(
+    built, taby
+) -> None:
+    """The importer writes Swedish. A page in English shows the messages its catalogue has
+    in English (app.messages), and marks the others as Swedish (WCAG 3.1.2, language of
+    parts); the back office's own checks are translated as they are made."""
     s = built.session
     rows = template_rows("providers")
     rows.append(rows[0] | {"unit_id": "FS-04", "name": "Förskolan Två", "org_nr": "55600"})
     with built.client() as client:
         _u, token = acc.sign_in(client, s, role=Role.KOMMUN_ADMIN, kommun_code="0160")
-        bad = client.post(
-            "/en" + PAGE,
-            data={"csrf": token, "kind": "providers", "action": "load"},
-            files={"file": ("providers.csv", csv_bytes(rows), "text/csv")},
-        )
-        other = client.post(
-            "/en" + PAGE,
-            data={"csrf": token, "kind": "providers", "action": "load"},
-            files={"file": ("danderyd.csv", providers_file(kommun_code="0162"), "text/csv")},
-        )
-    assert bad.status_code == other.status_code == 400
+
+        def upload(name: str, content: bytes, lang: str = "/en"):
+            return client.post(
+                lang + PAGE,
+                data={"csrf": token, "kind": "providers", "action": "load"},
+                files={"file": (name, content, "text/csv")},
+            )
+
+        bad = upload("providers.csv", csv_bytes(rows))
+        swedish = upload("providers.csv", csv_bytes(rows), lang="")
+        other = upload("danderyd.csv", providers_file(kommun_code="0162"))
+        utf16 = upload("utf16.csv", "unit_id;name\r\nA;B\r\n".encode("utf-16"))
+    assert {r.status_code for r in (bad, swedish, other, utf16)} == {400}
     assert '<html lang="en">' in bad.text
-    item = re.search(r"<li>providers\.csv, row 3, field org_nr: (.*?)</li>", bad.text)
-    assert item and item.group(1).startswith('<span lang="sv">'), bad.text
-    # The back office's own check is translated, so not marked.
+    assert "providers.csv, row 3, field org_nr: wrong format (got &#39;55600&#39;)</li>" in bad.text
+    assert "providers.csv, rad 3, fält org_nr: fel format (fick &#39;55600&#39;)</li>" in (
+        swedish.text
+    )
     assert "danderyd.csv, row 2, field kommun_code: the kommun code is 0162" in other.text
-    assert 'kommun_code: <span lang="sv">' not in other.text
+    # Not in the catalogue yet: shown as written, and marked.
+    item = re.search(r"<li>utf16\.csv: (.*?)</li>", utf16.text)
+    assert item and item.group(1).startswith('<span lang="sv">filen är sparad som UTF-16')
 
 
 def test_a_huvudman_with_units_elsewhere_keeps_its_name(built, taby, engine) -> None:

@@ -20,6 +20,7 @@ from app.accounts.guards import AdminScope, CsrfDep, KommunAdminDep
 from app.clock import SWEDEN
 from app.deps import SessionDep, SettingsDep, TemplatesDep
 from app.i18n import gettext as _
+from app.i18n import in_current_lang
 from app.kommun_files.service import (
     FileTooLarge,
     display_name,
@@ -96,6 +97,7 @@ def _page(
         uploads=recent_uploads(session, scope.kommun.code),
         max_size=size(LIMITS.max_bytes),
         local_time=_local_time,
+        in_current_lang=in_current_lang,
         **context,
     )
 
