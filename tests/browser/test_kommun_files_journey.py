@@ -104,3 +104,20 @@ def test_administrator_fixes_a_file_and_reads_it_in(server, page: Page, tmp_path
 
     page.goto(f"{base}/utforare/{slug}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Förskolan Solgläntan")
+
+
+def test_in_english_the_errors_are_in_english(server, page: Page, tmp_path: Path) -> None:
+    base, _slug = server
+    page.goto(f"{base}/en{PAGE}")
+    page.fill("#email", "admin@taby.se")
+    page.fill("#password", acc.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base}/en{PAGE}")
+    wrong = providers_file(tmp_path / "providers.csv", phone="ring oss", accepting_new="kanske")
+    upload(page, wrong, "Upload")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("providers.csv, row 2, field phone: not a phone number")
+    expect(alert).to_contain_text("field accepting_new: write ja/yes or nej/no (got 'kanske')")
+    expect(alert.locator("[lang=sv]")).to_have_count(0)
+    axe_clean(page)
+    screenshot(page, "kommun-files-error-en")
