@@ -22,6 +22,7 @@ import openpyxl
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
+from app.messages import msg
 from ingest.limits import LIMITS, FileLimits, count, size
 from ingest.tabular import Row, Table, check_file, check_header, make_row, read_table, refuse
 
@@ -41,7 +42,7 @@ DAMAGED = (
     TypeError,
     ValueError,
 )
-UNREADABLE = "inte en läsbar Excel-fil (.xlsx); öppna den i Excel och spara den igen"
+UNREADABLE = msg("inte en läsbar Excel-fil (.xlsx); öppna den i Excel och spara den igen")
 CHUNK = 64 * 1024
 ROW_TAG = re.compile(rb"<(?:[\w.-]+:)?row[\s/>]")
 DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
@@ -55,7 +56,7 @@ def read_rows(
 ) -> Table:
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        refuse(path, None, None, "gamla .xls stöds inte; spara som .xlsx eller CSV")
+        refuse(path, None, None, msg("gamla .xls stöds inte; spara som .xlsx eller CSV"))
     if suffix in EXCEL_SUFFIXES:
         return read_xlsx(path, required, allowed, limits)
     return read_table(path, required, allowed, limits)
@@ -71,7 +72,7 @@ def read_xlsx(
     try:
         f = path.open("rb")
     except OSError as exc:
-        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+        refuse(path, None, None, msg("filen kan inte läsas (%(why)s)", why=exc.strerror))
     with f:
         try:
             _check_archive(path, f, limits)
@@ -82,7 +83,7 @@ def read_xlsx(
         try:
             return _read_sheet(path, book.worksheets[0], required, allowed, limits)
         except DAMAGED:
-            refuse(path, None, None, f"arket är skadat; {UNREADABLE}")
+            refuse(path, None, None, msg("arket är skadat; %(what)s", what=UNREADABLE))
         finally:
             book.close()
 
@@ -98,8 +99,11 @@ def _check_archive(path: Path, f: IO[bytes], limits: FileLimits) -> None:
                 path,
                 None,
                 None,
-                f"uppackad blir Excel-filen {size(total)}; högst "
-                f"{size(limits.max_unpacked_bytes)} går att läsa in",
+                msg(
+                    "uppackad blir Excel-filen %(size)s; högst %(max)s går att läsa in",
+                    size=size(total),
+                    max=size(limits.max_unpacked_bytes),
+                ),
             )
         for m in members:
             ratio = m.file_size // max(m.compress_size, 1)
@@ -108,8 +112,13 @@ def _check_archive(path: Path, f: IO[bytes], limits: FileLimits) -> None:
                     path,
                     None,
                     None,
-                    f"delen {m.filename} packas upp {ratio} gånger (högst {limits.max_ratio}); "
-                    "filen ser ut som en zip-bomb",
+                    msg(
+                        "delen %(part)s packas upp %(ratio)s gånger (högst %(max)s); filen ser "
+                        "ut som en zip-bomb",
+                        part=m.filename,
+                        ratio=ratio,
+                        max=limits.max_ratio,
+                    ),
                 )
         for m in members:
             _check_sheet_size(path, archive, m, limits)
@@ -132,7 +141,7 @@ def _check_sheet_size(
             data = tail + chunk
             if root is not None and DTD.search(data):
                 # Entities could make rows the count below does not see; Excel writes none.
-                refuse(path, None, None, f"delen {member.filename} har en DTD; {UNREADABLE}")
+                refuse(path, None, None, _has_dtd(member))
             rows += sum(1 for m in ROW_TAG.finditer(data) if m.end() > len(tail))
             if root is not None and rows > limits.max_rows + 1:
                 _too_many_rows(path, None, limits)
@@ -153,9 +162,7 @@ def _check_sheet_size(
                     if root != "worksheet":
                         return
                     if DTD.search(data):
-                        refuse(
-                            path, None, None, f"delen {member.filename} har en DTD; {UNREADABLE}"
-                        )
+                        refuse(path, None, None, _has_dtd(member))
                 if tag == "dimension":
                     _check_dimension(path, element.get("ref") or "", limits)
                     return
@@ -173,15 +180,30 @@ def _check_dimension(path: Path, ref: str, limits: FileLimits) -> None:
             path,
             None,
             None,
-            f"arket anger storleken {ref} ({count(max_row or 0)} rader, {max_col or 0} "
-            f"kolumner); högst {count(limits.max_rows)} rader under rubrikraden och "
-            f"{limits.max_columns} kolumner går att läsa in (ta bort tomma rader och kolumner "
-            "nedanför och till höger om tabellen)",
+            msg(
+                "arket anger storleken %(ref)s (%(rows)s rader, %(columns)s kolumner); högst "
+                "%(max_rows)s rader under rubrikraden och %(max_columns)s kolumner går att läsa "
+                "in (ta bort tomma rader och kolumner nedanför och till höger om tabellen)",
+                ref=ref,
+                rows=count(max_row or 0),
+                columns=max_col or 0,
+                max_rows=count(limits.max_rows),
+                max_columns=limits.max_columns,
+            ),
         )
 
 
 def _too_many_rows(path: Path, row: int | None, limits: FileLimits) -> NoReturn:
-    refuse(path, row, None, f"arket har fler än {count(limits.max_rows)} rader; dela upp filen")
+    refuse(
+        path,
+        row,
+        None,
+        msg("arket har fler än %(max)s rader; dela upp filen", max=count(limits.max_rows)),
+    )
+
+
+def _has_dtd(member: zipfile.ZipInfo) -> str:
+    return msg("delen %(part)s har en DTD; %(what)s", part=member.filename, what=UNREADABLE)
 
 
 def _read_sheet(

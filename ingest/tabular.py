@@ -64,23 +64,26 @@ def check_file(path: Path, limits: FileLimits = LIMITS) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        refuse(path, None, None, "filen saknas")
+        refuse(path, None, None, msg("filen saknas"))
     except OSError as exc:
-        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+        refuse(path, None, None, msg("filen kan inte läsas (%(why)s)", why=exc.strerror))
     if stat.S_ISDIR(info.st_mode):
-        refuse(path, None, None, "är en katalog, inte en fil")
+        refuse(path, None, None, msg("är en katalog, inte en fil"))
     if not stat.S_ISREG(info.st_mode):
-        refuse(path, None, None, "är ingen vanlig fil")
+        refuse(path, None, None, msg("är ingen vanlig fil"))
     if info.st_size > limits.max_bytes:
         refuse(
             path,
             None,
             None,
-            f"filen är {size(info.st_size)}; högst {size(limits.max_bytes)} går att läsa in "
-            "(dela upp den)",
+            msg(
+                "filen är %(size)s; högst %(max)s går att läsa in (dela upp den)",
+                size=size(info.st_size),
+                max=size(limits.max_bytes),
+            ),
         )
     if not os.access(path, os.R_OK):
-        refuse(path, None, None, "filen får inte läsas (behörighet saknas)")
+        refuse(path, None, None, msg("filen får inte läsas (behörighet saknas)"))
 
 
 def read_bytes(path: Path, limits: FileLimits = LIMITS) -> bytes:
@@ -89,34 +92,40 @@ def read_bytes(path: Path, limits: FileLimits = LIMITS) -> bytes:
         with path.open("rb") as f:
             raw = f.read(limits.max_bytes + 1)  # never more, even if the file grows meanwhile
     except PermissionError:
-        refuse(path, None, None, "filen får inte läsas (behörighet saknas)")
+        refuse(path, None, None, msg("filen får inte läsas (behörighet saknas)"))
     except OSError as exc:
-        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+        refuse(path, None, None, msg("filen kan inte läsas (%(why)s)", why=exc.strerror))
     if len(raw) > limits.max_bytes:
-        refuse(path, None, None, f"filen är större än {size(limits.max_bytes)}")
+        refuse(path, None, None, msg("filen är större än %(max)s", max=size(limits.max_bytes)))
     return raw
 
 
 def decode(raw: bytes, path: Path) -> str:
     """The whole file in one encoding: UTF-8, or else Windows-1252 when that reads cleanly."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        refuse(path, None, None, "filen är sparad som UTF-16; spara den som CSV UTF-8")
+        refuse(path, None, None, msg("filen är sparad som UTF-16; spara den som CSV UTF-8"))
     start = len(BOM) if raw.startswith(BOM) else 0
     try:
         return str(memoryview(raw)[start:], "utf-8")
     except UnicodeDecodeError as exc:
         first_bad = start + exc.start
     if UTF8_MULTIBYTE.search(raw):
-        _bad_byte(raw, first_bad, path, "filen är UTF-8 men har ett tecken i en annan kodning")
+        _bad_byte(raw, first_bad, path, msg("filen är UTF-8 men har ett tecken i en annan kodning"))
     try:
         return raw.decode("cp1252")
     except UnicodeDecodeError as exc:
-        _bad_byte(raw, exc.start, path, "filen är varken UTF-8 eller Windows-1252")
+        _bad_byte(raw, exc.start, path, msg("filen är varken UTF-8 eller Windows-1252"))
 
 
 def _bad_byte(raw: bytes, at: int, path: Path, why: str) -> NoReturn:
     line = raw.count(b"\n", 0, at) + 1
-    refuse(path, line, None, f"ogiltigt tecken (byte 0x{raw[at]:02X}); {why} — spara den som UTF-8")
+    byte = f"0x{raw[at]:02X}"
+    refuse(
+        path,
+        line,
+        None,
+        msg("ogiltigt tecken (byte %(byte)s); %(why)s — spara den som UTF-8", byte=byte, why=why),
+    )
 
 
 def check_header(
@@ -137,7 +146,16 @@ def check_header(
     if not header:
         refuse(path, None, None, msg("filen är tom"))
     if len(header) > limits.max_columns:
-        refuse(path, 1, None, f"{len(header)} kolumner; högst {limits.max_columns} går att läsa in")
+        refuse(
+            path,
+            1,
+            None,
+            msg(
+                "%(n)s kolumner; högst %(max)s går att läsa in",
+                n=len(header),
+                max=limits.max_columns,
+            ),
+        )
     for index, name in enumerate(header):
         _check_cell(path, 1, column_name(index), name, limits)
     errors: list[InputError] = []
@@ -206,7 +224,12 @@ def make_row(
             continue
         name = header[index] if index < len(header) else ""
         if not name:
-            refuse(path, line, None, f"värde i kolumn {column_name(index)}, som saknar rubrik")
+            refuse(
+                path,
+                line,
+                None,
+                msg("värde i kolumn %(column)s, som saknar rubrik", column=column_name(index)),
+            )
         _check_cell(path, line, name, value, limits)
         cells[name] = value
         blank = False
@@ -224,14 +247,22 @@ def _check_cell(path: Path, line: int, field: str, value: str, limits: FileLimit
             path,
             line,
             field,
-            f"cellen har {count(len(value))} tecken; högst {count(limits.max_cell_chars)} tecken",
+            msg(
+                "cellen har %(n)s tecken; högst %(max)s tecken",
+                n=count(len(value)),
+                max=count(limits.max_cell_chars),
+            ),
         )
     if bad := CONTROL.search(value):
         refuse(
             path,
             line,
             field,
-            f"otillåtet kontrolltecken U+{ord(bad.group()):04X} (tecken {bad.start() + 1})",
+            msg(
+                "otillåtet kontrolltecken %(char)s (tecken %(at)s)",
+                char=f"U+{ord(bad.group()):04X}",
+                at=bad.start() + 1,
+            ),
         )
 
 
@@ -288,7 +319,7 @@ def _encoding(path: Path, limits: FileLimits) -> str:
         with path.open("rb") as f:
             head = f.read(4)
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-                refuse(path, None, None, "filen är sparad som UTF-16; spara den som CSV UTF-8")
+                refuse(path, None, None, msg("filen är sparad som UTF-16; spara den som CSV UTF-8"))
             decoder.decode(head)
             while chunk := f.read(MB):
                 decoder.decode(chunk)
@@ -297,7 +328,7 @@ def _encoding(path: Path, limits: FileLimits) -> str:
         decode(read_bytes(path, limits), path)  # refuses, or reads cleanly as cp1252
         return "cp1252"
     except OSError as exc:
-        refuse(path, None, None, f"filen kan inte läsas ({exc.strerror})")
+        refuse(path, None, None, msg("filen kan inte läsas (%(why)s)", why=exc.strerror))
     return "utf-8-sig"
 
 
@@ -330,7 +361,10 @@ def _rows(
                     path,
                     line,
                     None,
-                    f"filen har fler än {count(limits.max_rows)} rader; dela upp den",
+                    msg(
+                        "filen har fler än %(max)s rader; dela upp den",
+                        max=count(limits.max_rows),
+                    ),
                 )
             if (row := make_row(path, line, header, record, limits)) is not None:
                 yield row
@@ -346,7 +380,9 @@ def _csv_error(path: Path, line: int, exc: csv.Error, limits: FileLimits) -> NoR
             path,
             line,
             None,
-            f"en cell har fler än {count(limits.max_cell_chars)} tecken "
-            "(saknas ett avslutande citattecken?)",
+            msg(
+                "en cell har fler än %(max)s tecken (saknas ett avslutande citattecken?)",
+                max=count(limits.max_cell_chars),
+            ),
         )
-    refuse(path, line, None, f"kan inte läsas som CSV ({exc})")
+    refuse(path, line, None, msg("kan inte läsas som CSV (%(why)s)", why=str(exc)))
