@@ -23,6 +23,9 @@ class Message(str):
         self.params = params
         return self
 
+    def __getnewargs__(self) -> tuple[str, dict[str, Any]]:  # type: ignore[override]
+        return self.template, self.params  # for pickle and copy, which call __new__ with them
+
 
 def msg(template: str, /, **params: Any) -> Message:
     """A message; `template` uses %(name)s placeholders filled from `params`."""

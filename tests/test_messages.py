@@ -1,6 +1,9 @@
 """The importer's messages (app.messages.msg): Swedish text wherever it is printed, and in
 the page's language where the catalogue has it (app.i18n.in_current_lang)."""
 
+import copy
+import pickle
+
 from app.i18n import in_current_lang, use_lang
 from app.messages import msg
 from ingest.fields import describe
@@ -11,6 +14,9 @@ def test_a_message_is_its_swedish_text() -> None:
     assert message == "okänd kommun '9999'" and isinstance(message, str)
     assert f"rad 2: {message}" == "rad 2: okänd kommun '9999'"
     assert msg("okänd kolumn") == "okänd kolumn"
+    for again in (pickle.loads(pickle.dumps(message)), copy.deepcopy(message)):
+        assert again == message and again.template == message.template
+        assert again.params == {"code": "9999"}
 
 
 def test_a_page_shows_it_in_its_language_values_and_all() -> None:
